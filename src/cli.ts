@@ -1,0 +1,133 @@
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './errors.js';
+import { GENERATOR } from './meta.js';
+import { createOutput, type Output } from './output.js';
+
+/**
+ * The entry: parses flags, runs one command, and is the only place that turns errors into output and exit codes
+ * (STYLE.md). Commands return their JSON result; `--json` prints exactly one object on stdout.
+ */
+// `create-mcp-prod list | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
+const argv = process.argv.slice(2);
+const wantsJson = argv.includes('--json');
+const out = createOutput({
+  json: wantsJson,
+  env: process.env,
+  stdoutTty: Boolean(process.stdout.isTTY),
+  stderrTty: Boolean(process.stderr.isTTY),
+});
+
+function isInteractive(flag: boolean | undefined, json: boolean): boolean {
+  if (json) return false;
+  if (flag !== undefined) return flag;
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI;
+}
+
+function emit(json: Record<string, unknown>): void {
+  if (out.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+}
+
+const sharedAnswerOptions = (cmd: Command) =>
+  cmd
+    .addOption(new Option('--auth <kind>', 'auth kind: apikey | oauth (default: apikey)'))
+    .addOption(new Option('--store <kind>', 'store for cache and rate limits: memory | redis (default: memory)'))
+    .addOption(new Option('--pm <pm>', 'package manager: npm | pnpm | yarn | bun (default: detected, else npm)'))
+    .option('--no-install', 'do not install dependencies')
+    .option('-y, --yes', 'accept the default of every answer not given')
+    .option('--force', 'write into a non-empty directory / write merge conflicts with markers')
+    .option('--dry-run', 'print the plan and write nothing')
+    .option('--json', 'print one JSON object describing the result; implies no prompts');
+
+const program = new Command('create-mcp-prod')
+  .usage('[directory] [options]\n       create-mcp-prod add <feature...> [options]\n       create-mcp-prod list [--json]')
+  .description('Scaffold a production-ready MCP server in TypeScript (MCP 2026-07-28, SDK v2).')
+  .version(GENERATOR.version, '-v, --version', 'print the version')
+  .helpOption('-h, --help', 'show help')
+  .showHelpAfterError('(run create-mcp-prod --help for usage)')
+  .addHelpCommand(false)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+// `create` is the program itself, so `create-mcp-prod --help` shows its options next to the other commands.
+sharedAnswerOptions(
+  program
+    .argument('[directory]', 'where to create the project (default with --yes: mcp-server)')
+    .option('-n, --name <name>', 'npm package name (default: the directory name)')
+    .option('--description <text>', 'one-sentence description')
+    .option('-t, --transport <t>', 'stdio | http | both (default: both)')
+    .option('-f, --features <list>', 'comma-separated features, "all", or "" for none (see `list`)')
+    .option('--no-git', 'do not initialise a git repository')
+    .option('--interactive', 'ask questions even when not on a TTY')
+    .option('--no-interactive', 'never ask; a missing answer exits 2 naming its flag'),
+).action(async (directory: string | undefined, opts: Record<string, unknown>) => {
+  const { create } = await import('./commands/create.js');
+  const interactive = isInteractive(opts.interactive as boolean | undefined, Boolean(opts.json));
+  const result = await create({ ...opts, directory, install: opts.install !== false, git: opts.git !== false } as never, {
+    cwd: process.cwd(),
+    env: process.env,
+    out,
+    interactive,
+  });
+  emit(result.json);
+  process.exitCode = result.exitCode;
+});
+
+sharedAnswerOptions(
+  program
+    .command('add')
+    .description('add features to the project in --cwd, keeping your edits')
+    .argument('<feature...>', 'features to add (see `list`)')
+    .option('--cwd <dir>', 'the project directory', '.'),
+).action(async (features: string[], opts: Record<string, unknown>) => {
+  const { add } = await import('./commands/add.js');
+  const result = await add(features, opts as never, { cwd: process.cwd(), env: process.env, out, interactive: false });
+  emit(result.json);
+  process.exitCode = result.exitCode;
+});
+
+program
+  .command('list')
+  .description('list features, their options and defaults')
+  .option('--json', 'print JSON')
+  .action(async () => {
+    const { list } = await import('./commands/list.js');
+    emit(list(out));
+  });
+
+function fail(err: unknown): void {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+      process.exitCode = EXIT.ok;
+      return;
+    }
+    // commander has printed the message; a bad flag is a usage error (DESIGN.md §2).
+    if (out.json) emit({ ok: false, error: { message: err.message, exitCode: EXIT.usage } });
+    process.exitCode = EXIT.usage;
+    return;
+  }
+  const e =
+    err instanceof CliError
+      ? err
+      : new CliError(`Unexpected error: ${(err as Error)?.stack ?? String(err)}`, {
+          hint: 'This is a bug in create-mcp-prod; please report it with the command you ran.',
+        });
+  report(out, e);
+  process.exitCode = e.exitCode;
+}
+
+function report(o: Output, e: CliError): void {
+  if (o.json) emit({ ok: false, error: { message: e.message, hint: e.hint, exitCode: e.exitCode, details: e.details } });
+  if (e.exitCode === EXIT.cancelled) {
+    if (!o.json) process.stderr.write(`${e.message}\n`);
+    return;
+  }
+  o.error(e.message);
+  if (e.hint) process.stderr.write(`${e.hint}\n`);
+}
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { cancelled, CliError } from '../errors.js';
+import { safeJoin } from './paths.js';
+import { writes, type Plan } from './plan.js';
+
+export interface ApplyOptions {
+  force?: boolean;
+  /** Test hook: throw an I/O error after this many files have been moved into place. */
+  faultAfter?: number;
+}
+
+interface Undo {
+  dest: string;
+  backup?: string;
+}
+
+/**
+ * Writes a plan as one transaction (DESIGN.md §2, §4): every file is first written into a staging folder beside
+ * the project, then moved into place with rename(); replaced files are kept in the staging folder until the end.
+ * A failure or Ctrl-C at any point restores the project as it was and removes the staging folder.
+ */
+export async function apply(root: string, entries: Plan, options: ApplyOptions = {}): Promise<string[]> {
+  const todo = entries.filter((e) => writes(e, options.force));
+  if (todo.length === 0) return [];
+
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  const check = () => {
+    if (interrupted) throw cancelled();
+  };
+
+  const staging = path.join(path.dirname(root), `.${path.basename(root)}.mcp-prod-${randomBytes(4).toString('hex')}`);
+  const undo: Undo[] = [];
+  const madeDirs: string[] = [];
+  const rootExisted = await exists(root);
+  try {
+    await mkdir(path.join(staging, 'new'), { recursive: true });
+    await mkdir(path.join(staging, 'old'), { recursive: true });
+    for (const [i, e] of todo.entries()) {
+      check();
+      const file = path.join(staging, 'new', String(i));
+      await writeFile(file, e.content);
+    }
+    check();
+    if (!rootExisted) {
+      await mkdir(root, { recursive: true });
+      madeDirs.push(root);
+    }
+    for (const [i, e] of todo.entries()) {
+      check();
+      if (options.faultAfter !== undefined && i >= options.faultAfter) {
+        throw new CliError(`Simulated I/O failure while writing ${e.path}.`);
+      }
+      const dest = safeJoin(root, e.path);
+      await mkdirs(path.dirname(dest), root, madeDirs);
+      const step: Undo = { dest };
+      if (await exists(dest)) {
+        step.backup = path.join(staging, 'old', String(i));
+        await rename(dest, step.backup);
+      }
+      undo.push(step);
+      await rename(path.join(staging, 'new', String(i)), dest);
+    }
+  } catch (err) {
+    await rollback(undo, madeDirs);
+    throw err instanceof CliError
+      ? err
+      : new CliError(`Could not write the project: ${(err as Error).message}`, {
+          hint: 'Nothing was changed. Fix the cause above and run the command again.',
+          cause: err,
+        });
+  } finally {
+    process.off('SIGINT', onSigint);
+    await rm(staging, { recursive: true, force: true });
+  }
+  return todo.map((e) => e.path);
+}
+
+async function rollback(undo: Undo[], madeDirs: string[]): Promise<void> {
+  for (const step of undo.reverse()) {
+    await rm(step.dest, { force: true });
+    if (step.backup) await rename(step.backup, step.dest);
+  }
+  for (const dir of madeDirs.reverse()) await rmdir(dir).catch(() => undefined);
+}
+
+async function mkdirs(dir: string, root: string, made: string[]): Promise<void> {
+  if (dir === root || (await exists(dir))) return;
+  await mkdirs(path.dirname(dir), root, made);
+  await mkdir(dir);
+  made.push(dir);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}

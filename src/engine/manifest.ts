@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { AUTH_KINDS, STORES, TRANSPORTS, type Answers } from '../answers.js';
+import { CliError, EXIT } from '../errors.js';
+import { FEATURE_IDS } from '../features.js';
+import { GENERATOR } from '../meta.js';
+import { PMS } from '../pm.js';
+import { readIfExists } from './plan.js';
+import type { FileTree } from './render.js';
+
+export const MANIFEST = '.mcp-prod.json';
+
+/** `.mcp-prod.json` (DESIGN.md §3): who generated the project, with which answers, and the hash of every file. */
+export interface Manifest {
+  generator: { name: string; version: string };
+  answers: Answers;
+  files: Record<string, string>;
+}
+
+export function hash(content: string): string {
+  return `sha256-${createHash('sha256').update(content).digest('base64')}`;
+}
+
+export function buildManifest(answers: Answers, tree: FileTree): Manifest {
+  return {
+    generator: { ...GENERATOR },
+    answers,
+    files: Object.fromEntries(Object.entries(tree).map(([p, c]) => [p, hash(c)])),
+  };
+}
+
+export function serializeManifest(m: Manifest): string {
+  return `${JSON.stringify(m, null, 2)}\n`;
+}
+
+/** Reads and checks the manifest of an existing project; a missing or damaged one is a usage error. */
+export async function readManifest(root: string): Promise<Manifest> {
+  const file = path.join(root, MANIFEST);
+  const text = await readIfExists(file);
+  if (text === undefined) {
+    throw new CliError(`${root} has no ${MANIFEST}: it was not made by create-mcp-prod.`, {
+      exitCode: EXIT.usage,
+      hint: '`add` needs the manifest that `create-mcp-prod` writes. Run it in a project made by create-mcp-prod (or pass --cwd <dir>).',
+    });
+  }
+  let m: Manifest;
+  try {
+    m = JSON.parse(text) as Manifest;
+  } catch (err) {
+    throw damaged(file, (err as Error).message);
+  }
+  const a = m?.answers;
+  const ok =
+    a &&
+    typeof a.name === 'string' &&
+    typeof a.description === 'string' &&
+    TRANSPORTS.includes(a.transport) &&
+    Array.isArray(a.features) &&
+    a.features.every((f) => FEATURE_IDS.includes(f)) &&
+    AUTH_KINDS.includes(a.auth) &&
+    STORES.includes(a.store) &&
+    PMS.includes(a.pm) &&
+    m.files !== null &&
+    typeof m.files === 'object';
+  if (!ok) throw damaged(file, 'its answers or file hashes are missing or invalid');
+  return m;
+}
+
+function damaged(file: string, why: string): CliError {
+  return new CliError(`${file} is damaged: ${why}.`, {
+    exitCode: EXIT.usage,
+    hint: 'Restore it from git (git checkout -- .mcp-prod.json) and run the command again.',
+  });
+}

@@ -1,0 +1,41 @@
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { CliError } from '../errors.js';
+
+/**
+ * Joins a generated relative path onto the project root and refuses anything that would land outside it:
+ * absolute paths, `..` segments, or an existing symlinked folder that points elsewhere.
+ */
+export function safeJoin(root: string, rel: string): string {
+  const parts = rel.split('/');
+  if (path.isAbsolute(rel) || rel.includes('\\') || parts.some((p) => p === '..' || p === '.' || p === '')) {
+    throw new CliError(`Refusing to write "${rel}": it is not a plain path inside the project.`);
+  }
+  const full = path.join(root, ...parts);
+  const realRoot = realOrSelf(root);
+  // Walk up to the nearest existing ancestor and make sure it resolves inside the root.
+  let probe = path.dirname(full);
+  while (probe.startsWith(root) && probe !== root) {
+    const real = realOrUndefined(probe);
+    if (real !== undefined) {
+      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+        throw new CliError(`Refusing to write "${rel}": ${path.relative(root, probe)} points outside the project.`);
+      }
+      break;
+    }
+    probe = path.dirname(probe);
+  }
+  return full;
+}
+
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function realOrSelf(p: string): string {
+  return realOrUndefined(p) ?? p;
+}

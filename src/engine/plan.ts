@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import type { FileTree } from './render.js';
+import { safeJoin } from './paths.js';
+
+/**
+ * What happens to one file. create/update/unchanged come from comparing a render with the disk; merge/keep/conflict
+ * come from `add`'s three-way merge (src/engine/merge.ts).
+ */
+export type Action = 'create' | 'update' | 'unchanged' | 'merge' | 'keep' | 'conflict';
+
+export interface PlanEntry {
+  path: string;
+  action: Action;
+  /** What the file will contain; for keep/unchanged, what it contains now. */
+  content: string;
+  /** The file on disk before, when there is one. */
+  previous?: string;
+  /** Why, when the action needs explaining (e.g. "deleted by you; needed by cache"). */
+  note?: string;
+}
+
+export type Plan = PlanEntry[];
+
+/** Actions that write to the disk. A conflict is written only with --force (markers, as git does). */
+export function writes(entry: PlanEntry, force = false): boolean {
+  return entry.action === 'create' || entry.action === 'update' || entry.action === 'merge' || (force && entry.action === 'conflict');
+}
+
+export async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Compares a render with the disk: each file is create, update or unchanged. */
+export async function plan(root: string, tree: FileTree): Promise<Plan> {
+  return Promise.all(
+    Object.entries(tree).map(async ([rel, content]): Promise<PlanEntry> => {
+      const previous = await readIfExists(safeJoin(root, rel));
+      if (previous === undefined) return { path: rel, action: 'create', content };
+      return { path: rel, action: previous === content ? 'unchanged' : 'update', content, previous };
+    }),
+  );
+}

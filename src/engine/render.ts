@@ -1,0 +1,166 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Answers } from '../answers.js';
+import { BASE, HTTP, REDIS, feature, FEATURE_IDS, type Deps } from '../features.js';
+import { GENERATOR, TEMPLATES_DIR } from '../meta.js';
+import { runScript } from '../pm.js';
+
+/** A rendered project: POSIX relative path -> file content. Ordered by path. */
+export type FileTree = Record<string, string>;
+
+export interface TemplateContext {
+  name: string;
+  description: string;
+  transport: Answers['transport'];
+  http: boolean;
+  stdio: boolean;
+  both: boolean;
+  features: Record<(typeof FEATURE_IDS)[number], boolean>;
+  auth: Answers['auth'] | false;
+  apikey: boolean;
+  oauth: boolean;
+  store: Answers['store'];
+  redis: boolean;
+  pm: Answers['pm'];
+  run: string;
+  generator: { name: string; version: string };
+}
+
+/** The context every template sees (docs/TEMPLATES.md). */
+export function templateContext(a: Answers): TemplateContext {
+  const has = (id: (typeof FEATURE_IDS)[number]) => a.features.includes(id);
+  const features = Object.fromEntries(FEATURE_IDS.map((id) => [id, has(id)])) as TemplateContext['features'];
+  const auth = has('auth') ? a.auth : false;
+  return {
+    name: a.name,
+    description: a.description,
+    transport: a.transport,
+    http: a.transport !== 'stdio',
+    stdio: a.transport !== 'http',
+    both: a.transport === 'both',
+    features,
+    auth,
+    apikey: auth === 'apikey',
+    oauth: auth === 'oauth',
+    store: a.store,
+    redis: a.store === 'redis' && (has('cache') || has('ratelimit')),
+    pm: a.pm,
+    run: runScript(a.pm),
+    generator: { ...GENERATOR },
+  };
+}
+
+interface Template {
+  /** Output path before the `_` -> `.` rename. */
+  source: string;
+  render: (ctx: TemplateContext) => string;
+}
+
+const layerCache = new Map<string, Promise<Template[]>>();
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  const out: string[] = [];
+  for (const e of entries) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
+
+async function loadLayer(layer: string): Promise<Template[]> {
+  const dir = path.join(TEMPLATES_DIR, layer);
+  const files = await listFiles(dir);
+  const needsHandlebars = files.some((f) => f.endsWith('.hbs'));
+  const Handlebars = needsHandlebars ? await handlebars() : undefined;
+  return Promise.all(
+    files.map(async (file): Promise<Template> => {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      if (!file.endsWith('.hbs')) return { source: file, render: () => text };
+      const compiled = Handlebars!.compile(text, { strict: true, noEscape: true });
+      return {
+        source: file.slice(0, -'.hbs'.length),
+        render: (ctx) => {
+          try {
+            return compiled(ctx);
+          } catch (err) {
+            throw new Error(`template ${layer}/${file}: ${(err as Error).message}`);
+          }
+        },
+      };
+    }),
+  );
+}
+
+let hbs: Promise<typeof import('handlebars')> | undefined;
+function handlebars() {
+  hbs ??= import('handlebars').then((mod) => {
+    const H = (mod.default ?? mod) as typeof import('handlebars');
+    const instance = H.create();
+    instance.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    instance.registerHelper('not', (a: unknown) => !a);
+    instance.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+    instance.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+    instance.registerHelper('json', (v: unknown) => JSON.stringify(v));
+    return instance;
+  });
+  return hbs;
+}
+
+/** `_gitignore` -> `.gitignore`, `_github/x` -> `.github/x`: npm strips some dotfiles from packages. */
+export function outputPath(source: string): string {
+  return source
+    .split('/')
+    .map((seg) => (seg.startsWith('_') ? `.${seg.slice(1)}` : seg))
+    .join('/');
+}
+
+function sorted(deps: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function withDependencies(json: string, a: Answers, ctx: TemplateContext): string {
+  const pkg = JSON.parse(json) as Record<string, unknown>;
+  const sets: { dependencies: Deps; devDependencies: Deps }[] = [BASE, ...a.features.map(feature)];
+  if (ctx.http) sets.push(HTTP);
+  if (ctx.redis) sets.push(REDIS);
+  const dependencies = Object.assign({}, ...sets.map((s) => s.dependencies)) as Record<string, string>;
+  const devDependencies = Object.assign({}, ...sets.map((s) => s.devDependencies)) as Record<string, string>;
+  const out: Record<string, unknown> = { ...pkg, dependencies: sorted(dependencies), devDependencies: sorted(devDependencies) };
+  if (Object.keys(devDependencies).length === 0) delete out.devDependencies;
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/**
+ * render(answers) -> file tree (DESIGN.md §4). Pure: templates + answers in, `{path: content}` out; the only I/O
+ * is reading templates. A file whose render is blank is not generated.
+ */
+export async function render(a: Answers): Promise<FileTree> {
+  const ctx = templateContext(a);
+  const layers = ['base', ...a.features];
+  const loaded = await Promise.all(
+    layers.map((layer) => {
+      let p = layerCache.get(layer);
+      if (!p) layerCache.set(layer, (p = loadLayer(layer)));
+      return p;
+    }),
+  );
+  const tree: FileTree = {};
+  const owner: Record<string, string> = {};
+  loaded.forEach((templates, i) => {
+    for (const t of templates) {
+      const out = outputPath(t.source);
+      if (owner[out]) throw new Error(`templates ${owner[out]} and ${layers[i]} both write ${out}`);
+      owner[out] = layers[i]!;
+      let content = t.render(ctx);
+      if (content.trim() === '') continue;
+      if (out === 'package.json') content = withDependencies(content, a, ctx);
+      tree[out] = content;
+    }
+  });
+  return Object.fromEntries(Object.entries(tree).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+}

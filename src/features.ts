@@ -1,0 +1,162 @@
+/**
+ * The feature registry: every feature is data here plus one folder in templates/ (docs/TEMPLATES.md).
+ * Adding a feature means adding an entry and a folder; the engine does not change.
+ */
+export const FEATURE_IDS = [
+  'auth',
+  'cache',
+  'breaker',
+  'ratelimit',
+  'logging',
+  'metrics',
+  'health',
+  'docker',
+  'tests',
+] as const;
+
+export type FeatureId = (typeof FEATURE_IDS)[number];
+
+export type Deps = Readonly<Record<string, string>>;
+
+export interface Feature {
+  id: FeatureId;
+  title: string;
+  description: string;
+  /** Features this one needs; `add` and `create` bring them in with a message. */
+  requires: readonly FeatureId[];
+  /** Serves HTTP only: refused with --transport stdio (DESIGN.md §2). */
+  httpOnly: boolean;
+  /** Options of the CLI that only matter with this feature. */
+  options: readonly string[];
+  dependencies: Deps;
+  devDependencies: Deps;
+}
+
+/** Dependencies of every generated project (templates/base). */
+export const BASE: { dependencies: Deps; devDependencies: Deps } = {
+  dependencies: {
+    '@modelcontextprotocol/server': '^2.4.0',
+    zod: '^4.2.0',
+  },
+  devDependencies: {
+    '@types/node': '^24.0.0',
+    typescript: '^5.9.0',
+  },
+};
+
+/** Dependencies added when the transport serves HTTP (http or both). */
+export const HTTP: { dependencies: Deps; devDependencies: Deps } = {
+  dependencies: {
+    '@modelcontextprotocol/express': '^2.0.2',
+    '@modelcontextprotocol/node': '^2.1.2',
+    express: '^5.1.0',
+  },
+  devDependencies: {
+    '@types/express': '^5.0.0',
+  },
+};
+
+/** Dependencies added when the store is Redis and a feature uses it. */
+export const REDIS: { dependencies: Deps; devDependencies: Deps } = {
+  dependencies: { ioredis: '^5.6.0' },
+  devDependencies: {},
+};
+
+export const FEATURES: readonly Feature[] = [
+  {
+    id: 'auth',
+    title: 'Authentication',
+    description: 'API keys (Bearer) or an OAuth 2.1 resource server (JWT, RFC 9728 metadata)',
+    requires: [],
+    httpOnly: true,
+    options: ['--auth'],
+    dependencies: {},
+    devDependencies: {},
+  },
+  {
+    id: 'cache',
+    title: 'Cache',
+    description: 'Tool results cached per caller, in memory (lru-cache) or Redis',
+    requires: [],
+    httpOnly: false,
+    options: ['--store'],
+    dependencies: { 'lru-cache': '^11.0.0' },
+    devDependencies: {},
+  },
+  {
+    id: 'breaker',
+    title: 'Circuit breaker',
+    description: 'Timeouts, retries with backoff and a circuit breaker on upstream calls (cockatiel)',
+    requires: [],
+    httpOnly: false,
+    options: [],
+    dependencies: { cockatiel: '^3.2.0' },
+    devDependencies: {},
+  },
+  {
+    id: 'ratelimit',
+    title: 'Rate limiting',
+    description: 'Per-caller limits on tool calls, in memory or shared through Redis',
+    requires: [],
+    httpOnly: true,
+    options: ['--store'],
+    dependencies: { 'rate-limiter-flexible': '^7.0.0' },
+    devDependencies: {},
+  },
+  {
+    id: 'logging',
+    title: 'Structured logging',
+    description: 'pino JSON logs on stderr with secrets redacted',
+    requires: [],
+    httpOnly: false,
+    options: [],
+    dependencies: { pino: '^9.0.0' },
+    devDependencies: { 'pino-pretty': '^13.0.0' },
+  },
+  {
+    id: 'metrics',
+    title: 'Prometheus metrics',
+    description: 'prom-client metrics at GET /metrics',
+    requires: [],
+    httpOnly: true,
+    options: [],
+    dependencies: { 'prom-client': '^15.1.0' },
+    devDependencies: {},
+  },
+  {
+    id: 'health',
+    title: 'Health checks',
+    description: 'GET /health (liveness) and GET /ready (readiness)',
+    requires: [],
+    httpOnly: true,
+    options: [],
+    dependencies: {},
+    devDependencies: {},
+  },
+  {
+    id: 'docker',
+    title: 'Docker',
+    description: 'Multi-stage Dockerfile on node:24-slim, .dockerignore and compose.yaml',
+    requires: [],
+    httpOnly: false,
+    options: [],
+    dependencies: {},
+    devDependencies: {},
+  },
+  {
+    id: 'tests',
+    title: 'Test suite',
+    description: 'vitest suite: tools in both protocol eras, HTTP wire, stdio, config, shutdown; CI workflow',
+    requires: [],
+    httpOnly: false,
+    options: [],
+    dependencies: {},
+    devDependencies: { vitest: '^4.0.0', '@modelcontextprotocol/client': '^2.4.0' },
+  },
+];
+
+export function feature(id: FeatureId): Feature {
+  const found = FEATURES.find((f) => f.id === id);
+  if (!found) throw new Error(`unknown feature ${id}`);
+  return found;
+}

@@ -1,0 +1,18 @@
+export const PMS = ['npm', 'pnpm', 'yarn', 'bun'] as const;
+export type Pm = (typeof PMS)[number];
+
+/** `--pm` > the package manager that started us (npm_config_user_agent, e.g. "pnpm/9.1.0 npm/? node/v22") > npm. */
+export function detectPm(env: NodeJS.ProcessEnv): Pm {
+  const agent = env.npm_config_user_agent ?? '';
+  const name = agent.split(' ')[0]?.split('/')[0];
+  return (PMS as readonly string[]).includes(name ?? '') ? (name as Pm) : 'npm';
+}
+
+/** How to run a package script with this package manager. */
+export function runScript(pm: Pm): string {
+  return pm === 'npm' ? 'npm run' : pm === 'bun' ? 'bun run' : pm;
+}
+
+export function installCommand(pm: Pm): string[] {
+  return [pm, 'install'];
+}

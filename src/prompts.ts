@@ -1,0 +1,120 @@
+import * as p from '@clack/prompts';
+import type { AuthKind, Prompter, Store, Transport } from './answers.js';
+import { cancelled } from './errors.js';
+import { FEATURES, type FeatureId } from './features.js';
+import { checkName } from './name.js';
+
+/** The only module that talks to a person (STYLE.md). Loaded on demand: --help and CI runs never import clack. */
+function unwrap<T>(value: T): Exclude<T, symbol> {
+  if (typeof value === 'symbol' || p.isCancel(value)) {
+    p.cancel('Cancelled. Nothing was written.');
+    throw cancelled();
+  }
+  return value as Exclude<T, symbol>;
+}
+
+export function intro(title: string): void {
+  p.intro(title);
+}
+
+export function outro(text: string): void {
+  p.outro(text);
+}
+
+export function createPrompter(streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {}): Prompter {
+  const io = streams as { input?: NodeJS.ReadStream; output?: NodeJS.WriteStream };
+  return {
+    async directory(initial) {
+      return unwrap(
+        await p.text({
+          ...io,
+          message: 'Where should the project go?',
+          placeholder: initial,
+          defaultValue: initial,
+          validate: (v) => (v !== undefined && v.trim() === '' && initial === '' ? 'Enter a directory' : undefined),
+        }),
+      ).trim();
+    },
+    async name(initial, problem) {
+      return unwrap(
+        await p.text({
+          ...io,
+          message: `Package name (the directory name is not valid: ${problem})`,
+          initialValue: initial,
+          validate: (v) => (v ? checkName(v) : 'Enter a package name'),
+        }),
+      );
+    },
+    async transport(initial) {
+      return unwrap(
+        await p.select<Transport>({
+          ...io,
+          message: 'Which transport?',
+          initialValue: initial,
+          options: [
+            { value: 'both', label: 'Both', hint: 'HTTP for remote clients, stdio for local ones' },
+            { value: 'http', label: 'Streamable HTTP', hint: 'a remote server behind a URL' },
+            { value: 'stdio', label: 'stdio', hint: 'a local process started by the client' },
+          ],
+        }),
+      );
+    },
+    async features(choices, initial) {
+      return unwrap(
+        await p.multiselect<FeatureId>({
+          ...io,
+          message: 'Which production features? (space to toggle, enter to accept)',
+          initialValues: [...initial],
+          required: false,
+          options: FEATURES.filter((f) => choices.includes(f.id)).map((f) => ({ value: f.id, label: f.title, hint: f.description })),
+        }),
+      );
+    },
+    async auth(initial) {
+      return unwrap(
+        await p.select<AuthKind>({
+          ...io,
+          message: 'How do clients authenticate?',
+          initialValue: initial,
+          options: [
+            { value: 'apikey', label: 'API keys', hint: 'Bearer keys from MCP_API_KEYS' },
+            { value: 'oauth', label: 'OAuth 2.1', hint: 'JWTs from your authorization server' },
+          ],
+        }),
+      );
+    },
+    async store(initial) {
+      return unwrap(
+        await p.select<Store>({
+          ...io,
+          message: 'Where do the cache and rate limits live?',
+          initialValue: initial,
+          options: [
+            { value: 'memory', label: 'In memory', hint: 'one replica' },
+            { value: 'redis', label: 'Redis', hint: 'shared by every replica' },
+          ],
+        }),
+      );
+    },
+  };
+}
+
+/** Asks before using a non-empty directory; the default answer is Cancel (issue 2). */
+export async function confirmNonEmpty(dir: string, streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {}): Promise<boolean> {
+  const answer = await p.select<'cancel' | 'continue'>({
+    ...(streams as object),
+    message: `${dir} is not empty. Write the project into it? (files of the same name are replaced; nothing is deleted)`,
+    initialValue: 'cancel',
+    options: [
+      { value: 'cancel', label: 'Cancel' },
+      { value: 'continue', label: 'Continue' },
+    ],
+  });
+  return unwrap(answer) === 'continue';
+}
+
+export async function spinner(text: string): Promise<{ stop(text: string, code?: number): void }> {
+  const s = p.spinner();
+  s.start(text);
+  return { stop: (msg, code) => (code ? s.error(msg) : s.stop(msg)) };
+}
