@@ -5,9 +5,9 @@ import { FEATURES, type FeatureId } from './features.js';
 import { checkName } from './name.js';
 
 /** The only module that talks to a person (STYLE.md). Loaded on demand: --help and CI runs never import clack. */
-function unwrap<T>(value: T): Exclude<T, symbol> {
+function unwrapOr<T>(value: T, output?: NodeJS.WritableStream): Exclude<T, symbol> {
   if (typeof value === 'symbol' || p.isCancel(value)) {
-    p.cancel('Cancelled. Nothing was written.');
+    p.cancel('Cancelled. Nothing was written.', output ? { output: output as NodeJS.WriteStream } : undefined);
     throw cancelled();
   }
   return value as Exclude<T, symbol>;
@@ -23,6 +23,7 @@ export function outro(text: string): void {
 
 export function createPrompter(streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {}): Prompter {
   const io = streams as { input?: NodeJS.ReadStream; output?: NodeJS.WriteStream };
+  const unwrap = <T>(value: T) => unwrapOr(value, io.output);
   return {
     async directory(initial) {
       return unwrap(
@@ -110,7 +111,7 @@ export async function confirmNonEmpty(dir: string, streams: { input?: NodeJS.Rea
       { value: 'continue', label: 'Continue' },
     ],
   });
-  return unwrap(answer) === 'continue';
+  return unwrapOr(answer, streams.output) === 'continue';
 }
 
 export async function spinner(text: string): Promise<{ stop(text: string, code?: number): void }> {

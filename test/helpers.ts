@@ -1,0 +1,43 @@
+import { execa, type Options } from 'execa';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin', 'create-mcp-prod.js');
+
+/** A fresh temp dir; removed by the returned cleanup. */
+export async function tempDir(prefix = 'cmp-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Runs the built CLI without a TTY (stdin ignored) and CI set, as CI and scripts do. */
+export function cli(args: string[], options: Options = {}) {
+  return execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    stdin: 'ignore',
+    timeout: 120_000,
+    ...options,
+    env: { CI: 'true', NO_COLOR: '1', ...options.env },
+  });
+}
+
+/** Every file under dir (relative POSIX paths) with its content, skipping node_modules and .git. */
+export async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  async function walk(rel: string): Promise<void> {
+    for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === '.git') continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(r);
+      else out[r] = await readFile(path.join(dir, r), 'utf8');
+    }
+  }
+  await walk('');
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+}

@@ -1,0 +1,120 @@
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Answers } from '../../src/answers.js';
+import { apply } from '../../src/engine/apply.js';
+import { envFile, SECRET_PLACEHOLDER } from '../../src/engine/env.js';
+import { buildManifest, hash } from '../../src/engine/manifest.js';
+import { safeJoin } from '../../src/engine/paths.js';
+import { plan } from '../../src/engine/plan.js';
+import { outputPath, render } from '../../src/engine/render.js';
+import { FEATURE_IDS } from '../../src/features.js';
+import { removeDir, snapshot, tempDir } from '../helpers.js';
+
+const answers = (over: Partial<Answers> = {}): Answers => ({
+  name: 'demo',
+  description: 'Demo.',
+  transport: 'both',
+  features: [...FEATURE_IDS],
+  auth: 'apikey',
+  store: 'memory',
+  pm: 'npm',
+  ...over,
+});
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tempDir();
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+describe('render', () => {
+  it('is pure: the same answers give the same files', async () => {
+    expect(await render(answers())).toEqual(await render(answers()));
+  });
+  it('renames _dotfiles and drops .hbs', () => {
+    expect(outputPath('_gitignore')).toBe('.gitignore');
+    expect(outputPath('_github/workflows/ci.yml')).toBe('.github/workflows/ci.yml');
+    expect(outputPath('src/a_b.ts')).toBe('src/a_b.ts');
+  });
+  it('puts the registry dependencies into package.json, sorted', async () => {
+    const pkg = JSON.parse((await render(answers({ features: ['cache'], transport: 'stdio' })))['package.json']!);
+    expect(pkg.name).toBe('demo');
+    expect(Object.keys(pkg.dependencies)).toEqual([...Object.keys(pkg.dependencies)].sort());
+    expect(pkg.dependencies['lru-cache']).toBeDefined();
+    expect(pkg.dependencies['express']).toBeUndefined();
+  });
+  it('leaves no template syntax in any file', async () => {
+    for (const set of [answers(), answers({ features: [], transport: 'stdio' }), answers({ auth: 'oauth', store: 'redis' })]) {
+      for (const [file, content] of Object.entries(await render(set))) {
+        expect(content, file).not.toMatch(/\{\{|\}\}/);
+      }
+    }
+  });
+});
+
+describe('plan', () => {
+  it('marks each file create, update or unchanged', async () => {
+    await writeFile(path.join(dir, 'same.txt'), 'a');
+    await writeFile(path.join(dir, 'diff.txt'), 'old');
+    const p = await plan(dir, { 'new.txt': 'n', 'same.txt': 'a', 'diff.txt': 'new' });
+    expect(p.map((e) => [e.path, e.action])).toEqual([
+      ['new.txt', 'create'],
+      ['same.txt', 'unchanged'],
+      ['diff.txt', 'update'],
+    ]);
+  });
+  it('refuses paths outside the project', async () => {
+    expect(() => safeJoin(dir, '../evil')).toThrow(/not a plain path/);
+    expect(() => safeJoin(dir, '/etc/passwd')).toThrow(/not a plain path/);
+    const outside = await tempDir();
+    await symlink(outside, path.join(dir, 'link'));
+    expect(() => safeJoin(dir, 'link/x.txt')).toThrow(/points outside/);
+    await removeDir(outside);
+  });
+});
+
+describe('apply', () => {
+  it('writes a new project into a directory that did not exist', async () => {
+    const target = path.join(dir, 'proj');
+    await apply(target, await plan(target, { 'a.txt': 'A', 'src/b.ts': 'B' }));
+    expect(await snapshot(target)).toEqual({ 'a.txt': 'A', 'src/b.ts': 'B' });
+    expect(await snapshot(dir)).toEqual({ 'proj/a.txt': 'A', 'proj/src/b.ts': 'B' }); // no staging folder left
+  });
+  it('a failure mid-apply restores every file and leaves nothing behind', async () => {
+    await mkdir(path.join(dir, 'src'));
+    await writeFile(path.join(dir, 'keep.txt'), 'mine');
+    await writeFile(path.join(dir, 'src/b.ts'), 'old b');
+    const before = await snapshot(dir);
+    const entries = await plan(dir, { 'a.txt': 'A', 'src/b.ts': 'B', 'src/new/c.ts': 'C' });
+    await expect(apply(dir, entries, { faultAfter: 2 })).rejects.toThrow(/Simulated I\/O failure/);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+  it('a failure on a new project leaves no directory', async () => {
+    const target = path.join(dir, 'proj');
+    await expect(apply(target, await plan(target, { 'a.txt': 'A', 'b.txt': 'B' }), { faultAfter: 1 })).rejects.toThrow();
+    expect(await snapshot(dir)).toEqual({});
+  });
+});
+
+describe('manifest and .env', () => {
+  it('records answers and a hash per file', () => {
+    const m = buildManifest(answers(), { 'a.txt': 'A' });
+    expect(m.files).toEqual({ 'a.txt': hash('A') });
+    expect(m.answers.name).toBe('demo');
+    expect(m.generator.name).toBe('create-mcp-prod');
+  });
+  it('.env gets fresh secrets for placeholders, and is append-only later', async () => {
+    const example = `# keys\nMCP_API_KEYS=${SECRET_PLACEHOLDER}\nPORT=3000\n`;
+    const fresh = envFile(undefined, example)!;
+    expect(fresh).not.toContain(SECRET_PLACEHOLDER);
+    expect(fresh).toMatch(/^MCP_API_KEYS=[A-Za-z0-9_-]{43}$/m);
+    expect(envFile(undefined, example)).not.toBe(fresh);
+    expect(envFile('PORT=8080\n', example)).toMatch(/^PORT=8080\nMCP_API_KEYS=[A-Za-z0-9_-]{43}\n$/);
+    expect(envFile('PORT=1\nMCP_API_KEYS=x\n', example)).toBeUndefined();
+    await writeFile(path.join(dir, 'x'), '');
+    expect(await readFile(path.join(dir, 'x'), 'utf8')).toBe('');
+  });
+});
