@@ -86,7 +86,7 @@ export function parseFeatureList(raw: string, transport: Transport): FeatureId[]
 export function normalizeFeatures(ids: readonly FeatureId[], transport: Transport): FeatureSelection {
   const chosen = new Set(ids);
   const added: string[] = [];
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const id of [...chosen]) {
       for (const req of feature(id).requires) {
@@ -146,14 +146,16 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
 
   // Check every flag given before asking anything, so a typo fails fast.
   const given = {
-    transport: flags.transport === undefined ? undefined : oneOf('transport', '--transport', TRANSPORTS, flags.transport),
+    transport:
+      flags.transport === undefined ? undefined : oneOf('transport', '--transport', TRANSPORTS, flags.transport),
     auth: flags.auth === undefined ? undefined : oneOf('auth kind', '--auth', AUTH_KINDS, flags.auth),
     store: flags.store === undefined ? undefined : oneOf('store', '--store', STORES, flags.store),
     pm: flags.pm === undefined ? undefined : oneOf('package manager', '--pm', PMS, flags.pm),
   };
   if (flags.name !== undefined) {
     const problem = checkName(flags.name);
-    if (problem) throw usageError(`Invalid project name "${flags.name}": ${problem}.`, `Try --name ${suggestName(flags.name)}.`);
+    if (problem)
+      throw usageError(`Invalid project name "${flags.name}": ${problem}.`, `Try --name ${suggestName(flags.name)}.`);
   }
   if (flags.directory !== undefined && flags.directory.trim() === '') {
     throw usageError('The project directory is empty.', 'Pass a directory name, e.g. `create-mcp-prod my-server`.');
@@ -162,7 +164,10 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
   let dirArg = flags.directory;
   if (dirArg === undefined) {
     if (flags.yes) dirArg = DEFAULT_DIRECTORY;
-    else dirArg = (await (await ask())?.directory(DEFAULT_DIRECTORY)) ?? missing('project directory', 'a directory argument (`create-mcp-prod my-server`)');
+    else
+      dirArg =
+        (await (await ask())?.directory(DEFAULT_DIRECTORY)) ??
+        missing('project directory', 'a directory argument (`create-mcp-prod my-server`)');
   }
   const directory = path.resolve(ctx.cwd, dirArg);
 
@@ -193,7 +198,9 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
   else if (flags.yes) chosen = recommendedFeatures(transport);
   else {
     const choices = recommendedFeatures(transport);
-    chosen = (await (await ask())?.features(choices, choices)) ?? missing('feature list', '--features <list> (e.g. --features all)');
+    chosen =
+      (await (await ask())?.features(choices, choices)) ??
+      missing('feature list', '--features <list> (e.g. --features all)');
   }
   const selection = normalizeFeatures(chosen, transport);
   if (selection.added.length > 0) notes.push(`Added ${selection.added.join(', ')}.`);
@@ -219,7 +226,14 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
 /** The one-line command that reproduces a run without prompts (DESIGN.md §2). */
 export function reproduceCommand(directoryArg: string, a: Answers): string {
   const parts = ['npx create-mcp-prod', quote(directoryArg)];
-  parts.push('--name', quote(a.name), '--transport', a.transport, '--features', a.features.length ? a.features.join(',') : "''");
+  parts.push(
+    '--name',
+    quote(a.name),
+    '--transport',
+    a.transport,
+    '--features',
+    a.features.length ? a.features.join(',') : "''",
+  );
   if (a.features.includes('auth')) parts.push('--auth', a.auth);
   if (a.features.includes('cache') || a.features.includes('ratelimit')) parts.push('--store', a.store);
   parts.push('--pm', a.pm, '--yes');

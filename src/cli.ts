@@ -44,12 +44,17 @@ const sharedAnswerOptions = (cmd: Command) =>
     .option('--json', 'print one JSON object describing the result; implies no prompts');
 
 const program = new Command('create-mcp-prod')
-  .usage('[directory] [options]\n       create-mcp-prod add <feature...> [options]\n       create-mcp-prod list [--json]')
+  .usage(
+    '[directory] [options]\n       create-mcp-prod add <feature...> [options]\n       create-mcp-prod list [--json]',
+  )
   .description('Scaffold a production-ready MCP server in TypeScript (MCP 2026-07-28, SDK v2).')
   .version(GENERATOR.version, '-v, --version', 'print the version')
   .helpOption('-h, --help', 'show help')
   .showHelpAfterError('(run create-mcp-prod --help for usage)')
   .addHelpCommand(false)
+  // `add` repeats the program's option names (--yes, --no-install, ...): without this, commander gives them to the
+  // program wherever they appear, and `add` never sees them.
+  .enablePositionalOptions()
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
@@ -67,12 +72,15 @@ sharedAnswerOptions(
 ).action(async (directory: string | undefined, opts: Record<string, unknown>) => {
   const { create } = await import('./commands/create.js');
   const interactive = isInteractive(opts.interactive as boolean | undefined, Boolean(opts.json));
-  const result = await create({ ...opts, directory, install: opts.install !== false, git: opts.git !== false } as never, {
-    cwd: process.cwd(),
-    env: process.env,
-    out,
-    interactive,
-  });
+  const result = await create(
+    { ...opts, directory, install: opts.install !== false, git: opts.git !== false } as never,
+    {
+      cwd: process.cwd(),
+      env: process.env,
+      out,
+      interactive,
+    },
+  );
   emit(result.json);
   process.exitCode = result.exitCode;
 });
@@ -121,7 +129,8 @@ function fail(err: unknown): void {
 }
 
 function report(o: Output, e: CliError): void {
-  if (o.json) emit({ ok: false, error: { message: e.message, hint: e.hint, exitCode: e.exitCode, details: e.details } });
+  if (o.json)
+    emit({ ok: false, error: { message: e.message, hint: e.hint, exitCode: e.exitCode, details: e.details } });
   if (e.exitCode === EXIT.cancelled) {
     if (!o.json) process.stderr.write(`${e.message}\n`);
     return;

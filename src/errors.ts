@@ -17,7 +17,10 @@ export class CliError extends Error {
   readonly hint?: string;
   readonly details?: unknown;
 
-  constructor(message: string, options: { exitCode?: ExitCode; hint?: string; details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { exitCode?: ExitCode; hint?: string; details?: unknown; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'CliError';
     this.exitCode = options.exitCode ?? EXIT.failure;

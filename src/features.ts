@@ -36,11 +36,13 @@ export interface Feature {
 export const BASE: { dependencies: Deps; devDependencies: Deps } = {
   dependencies: {
     '@modelcontextprotocol/server': '^2.4.0',
-    zod: '^4.2.0',
+    zod: '^4.6.7',
   },
   devDependencies: {
-    '@types/node': '^24.0.0',
-    typescript: '^5.9.0',
+    '@types/node': '^24.19.2',
+    prettier: '^3.10.1',
+    tsx: '^4.23.15',
+    typescript: '^7.0.2',
   },
 };
 
@@ -49,16 +51,16 @@ export const HTTP: { dependencies: Deps; devDependencies: Deps } = {
   dependencies: {
     '@modelcontextprotocol/express': '^2.0.2',
     '@modelcontextprotocol/node': '^2.1.2',
-    express: '^5.1.0',
+    express: '^5.3.0',
   },
   devDependencies: {
-    '@types/express': '^5.0.0',
+    '@types/express': '^5.0.6',
   },
 };
 
 /** Dependencies added when the store is Redis and a feature uses it. */
 export const REDIS: { dependencies: Deps; devDependencies: Deps } = {
-  dependencies: { ioredis: '^5.6.0' },
+  dependencies: { ioredis: '^6.0.0' },
   devDependencies: {},
 };
 
@@ -70,7 +72,7 @@ export const FEATURES: readonly Feature[] = [
     requires: [],
     httpOnly: true,
     options: ['--auth'],
-    dependencies: {},
+    dependencies: { jose: '^6.2.18' },
     devDependencies: {},
   },
   {
@@ -80,7 +82,7 @@ export const FEATURES: readonly Feature[] = [
     requires: [],
     httpOnly: false,
     options: ['--store'],
-    dependencies: { 'lru-cache': '^11.0.0' },
+    dependencies: { 'lru-cache': '^11.5.3' },
     devDependencies: {},
   },
   {
@@ -90,7 +92,7 @@ export const FEATURES: readonly Feature[] = [
     requires: [],
     httpOnly: false,
     options: [],
-    dependencies: { cockatiel: '^3.2.0' },
+    dependencies: { cockatiel: '^4.0.0' },
     devDependencies: {},
   },
   {
@@ -100,7 +102,7 @@ export const FEATURES: readonly Feature[] = [
     requires: [],
     httpOnly: true,
     options: ['--store'],
-    dependencies: { 'rate-limiter-flexible': '^7.0.0' },
+    dependencies: { 'rate-limiter-flexible': '^11.4.0' },
     devDependencies: {},
   },
   {
@@ -110,8 +112,8 @@ export const FEATURES: readonly Feature[] = [
     requires: [],
     httpOnly: false,
     options: [],
-    dependencies: { pino: '^9.0.0' },
-    devDependencies: { 'pino-pretty': '^13.0.0' },
+    dependencies: { pino: '^10.4.0' },
+    devDependencies: { 'pino-pretty': '^13.2.0' },
   },
   {
     id: 'metrics',
@@ -120,7 +122,7 @@ export const FEATURES: readonly Feature[] = [
     requires: [],
     httpOnly: true,
     options: [],
-    dependencies: { 'prom-client': '^15.1.0' },
+    dependencies: { 'prom-client': '^15.1.3' },
     devDependencies: {},
   },
   {
@@ -151,7 +153,7 @@ export const FEATURES: readonly Feature[] = [
     httpOnly: false,
     options: [],
     dependencies: {},
-    devDependencies: { vitest: '^4.0.0', '@modelcontextprotocol/client': '^2.4.0' },
+    devDependencies: { vitest: '^5.1.1', '@modelcontextprotocol/client': '^2.4.0' },
   },
 ];
 

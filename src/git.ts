@@ -32,5 +32,9 @@ export async function initGit(root: string, message: string): Promise<GitResult>
   const commit = await git('commit', '--quiet', '--no-verify', '-m', message);
   return commit.exitCode === 0
     ? { ran: true, committed: true, note: 'initialised a repository with a first commit' }
-    : { ran: true, committed: false, note: `initialised a repository; the first commit failed: ${commit.stderr.trim()}` };
+    : {
+        ran: true,
+        committed: false,
+        note: `initialised a repository; the first commit failed: ${commit.stderr.trim()}`,
+      };
 }

@@ -8,13 +8,17 @@ export const PACKAGE_ROOT = (() => {
   for (;;) {
     if (existsSync(path.join(dir, 'templates', 'base')) && existsSync(path.join(dir, 'package.json'))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('create-mcp-prod: templates/ not found next to the CLI; the package is damaged.');
+    if (parent === dir)
+      throw new Error('create-mcp-prod: templates/ not found next to the CLI; the package is damaged.');
     dir = parent;
   }
 })();
 
 export const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
-const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
 
 export const GENERATOR = { name: pkg.name, version: pkg.version } as const;

@@ -12,7 +12,12 @@ export interface Output {
   error(text: string): void;
 }
 
-export function createOutput(opts: { json: boolean; env: NodeJS.ProcessEnv; stdoutTty: boolean; stderrTty: boolean }): Output {
+export function createOutput(opts: {
+  json: boolean;
+  env: NodeJS.ProcessEnv;
+  stdoutTty: boolean;
+  stderrTty: boolean;
+}): Output {
   const colour = opts.stdoutTty && !opts.env.NO_COLOR && !opts.env.CI && opts.env.TERM !== 'dumb';
   kleur.enabled = colour;
   return {

@@ -21,7 +21,9 @@ export function outro(text: string): void {
   p.outro(text);
 }
 
-export function createPrompter(streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {}): Prompter {
+export function createPrompter(
+  streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {},
+): Prompter {
   const io = streams as { input?: NodeJS.ReadStream; output?: NodeJS.WriteStream };
   const unwrap = <T>(value: T) => unwrapOr(value, io.output);
   return {
@@ -67,7 +69,11 @@ export function createPrompter(streams: { input?: NodeJS.ReadableStream; output?
           message: 'Which production features? (space to toggle, enter to accept)',
           initialValues: [...initial],
           required: false,
-          options: FEATURES.filter((f) => choices.includes(f.id)).map((f) => ({ value: f.id, label: f.title, hint: f.description })),
+          options: FEATURES.filter((f) => choices.includes(f.id)).map((f) => ({
+            value: f.id,
+            label: f.title,
+            hint: f.description,
+          })),
         }),
       );
     },
@@ -101,7 +107,10 @@ export function createPrompter(streams: { input?: NodeJS.ReadableStream; output?
 }
 
 /** Asks before using a non-empty directory; the default answer is Cancel (issue 2). */
-export async function confirmNonEmpty(dir: string, streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {}): Promise<boolean> {
+export async function confirmNonEmpty(
+  dir: string,
+  streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {},
+): Promise<boolean> {
   const answer = await p.select<'cancel' | 'continue'>({
     ...(streams as object),
     message: `${dir} is not empty. Write the project into it? (files of the same name are replaced; nothing is deleted)`,

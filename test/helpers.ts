@@ -1,4 +1,4 @@
-import { execa, type Options } from 'execa';
+import { execa } from 'execa';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,15 +16,25 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+export interface CliRun {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+}
+
 /** Runs the built CLI without a TTY (stdin ignored) and CI set, as CI and scripts do. */
-export function cli(args: string[], options: Options = {}) {
-  return execa(process.execPath, [BIN, ...args], {
+export async function cli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {},
+): Promise<CliRun> {
+  const r = await execa(process.execPath, [BIN, ...args], {
     reject: false,
     stdin: 'ignore',
-    timeout: 120_000,
-    ...options,
+    timeout: options.timeout ?? 120_000,
+    cwd: options.cwd,
     env: { CI: 'true', NO_COLOR: '1', ...options.env },
   });
+  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Every file under dir (relative POSIX paths) with its content, skipping node_modules and .git. */

@@ -1,12 +1,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { reproduceCommand, resolveAnswers, type AnswerFlags, type Answers } from '../answers.js';
-import { apply } from '../engine/apply.js';
+import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { envFile } from '../engine/env.js';
 import { buildManifest, MANIFEST, serializeManifest } from '../engine/manifest.js';
 import { plan, type Plan } from '../engine/plan.js';
 import { render } from '../engine/render.js';
-import { cancelled, CliError, EXIT, usageError } from '../errors.js';
+import { cancelled, EXIT, usageError } from '../errors.js';
 import { initGit, type GitResult } from '../git.js';
 import { install, type InstallResult } from '../install.js';
 import type { Output } from '../output.js';
@@ -58,7 +58,9 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Creat
 
   const entries = await existingEntries(directory);
   if (entries && entries.length > 0 && !flags.force) {
-    const made = entries.includes(MANIFEST) ? ` It already holds a create-mcp-prod project: use \`create-mcp-prod add <feature>\` there.` : '';
+    const made = entries.includes(MANIFEST)
+      ? ` It already holds a create-mcp-prod project: use \`create-mcp-prod add <feature>\` there.`
+      : '';
     if (!prompts || !(await prompts.confirmNonEmpty(directory))) {
       if (prompts) throw cancelled();
       throw usageError(
@@ -79,10 +81,13 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Creat
   const dirArg = path.relative(ctx.cwd, directory) || '.';
   if (flags.dryRun) {
     printPlan(out, steps, `Dry run: would write ${directory} (nothing was written)`);
-    return { exitCode: EXIT.ok, json: { ok: true, command: 'create', dryRun: true, directory, answers, files: planSummary(steps) } };
+    return {
+      exitCode: EXIT.ok,
+      json: { ok: true, command: 'create', dryRun: true, directory, answers, files: planSummary(steps) },
+    };
   }
 
-  await apply(directory, steps, { force: true, faultAfter: faultHook(ctx.env) });
+  await apply(directory, steps, { force: true, faultAfter: faultAfterFromEnv(ctx.env) });
   out.line(`Created ${answers.name} in ${directory} (${steps.filter((s) => s.action !== 'unchanged').length} files).`);
 
   let installed: InstallResult = { ran: false, ok: true, command: `${answers.pm} install` };
@@ -135,13 +140,4 @@ function nextSteps(dirArg: string, a: Answers, installed: boolean): string[] {
   if (a.features.includes('tests')) steps.push(`${a.pm === 'npm' ? 'npm' : a.pm} test`);
   steps.push(`${run} dev`);
   return steps;
-}
-
-/** Test-only fault injection for the "failure mid-apply leaves nothing behind" tests. */
-function faultHook(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env.CREATE_MCP_PROD_FAULT_AFTER;
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new CliError('CREATE_MCP_PROD_FAULT_AFTER must be a whole number.');
-  return n;
 }

@@ -11,6 +11,15 @@ export interface ApplyOptions {
   faultAfter?: number;
 }
 
+/** Test-only fault injection (CREATE_MCP_PROD_FAULT_AFTER): an I/O failure after this many files were moved. */
+export function faultAfterFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.CREATE_MCP_PROD_FAULT_AFTER;
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new CliError('CREATE_MCP_PROD_FAULT_AFTER must be a whole number.');
+  return n;
+}
+
 interface Undo {
   dest: string;
   backup?: string;
@@ -43,6 +52,7 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
     await mkdir(path.join(staging, 'old'), { recursive: true });
     for (const [i, e] of todo.entries()) {
       check();
+      if (e.action === 'delete') continue;
       const file = path.join(staging, 'new', String(i));
       await writeFile(file, e.content);
     }
@@ -64,7 +74,8 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
         await rename(dest, step.backup);
       }
       undo.push(step);
-      await rename(path.join(staging, 'new', String(i)), dest);
+      // A delete is a move into the staging folder, so a rollback can put the file back.
+      if (e.action !== 'delete') await rename(path.join(staging, 'new', String(i)), dest);
     }
   } catch (err) {
     await rollback(undo, madeDirs);

@@ -11,9 +11,14 @@ function keyOf(line: string): string | undefined {
  * The .env to write, or undefined when nothing changes. A new .env is the example with fresh secrets; an existing
  * one is append-only: keys it lacks are added at the end, nothing it has is touched (issue 5).
  */
-export function envFile(existing: string | undefined, example: string | undefined, secret = () => randomBytes(32).toString('base64url')): string | undefined {
+export function envFile(
+  existing: string | undefined,
+  example: string | undefined,
+  secret = () => randomBytes(32).toString('base64url'),
+): string | undefined {
   if (example === undefined) return undefined;
-  const fill = (text: string) => text.split(SECRET_PLACEHOLDER).reduce((acc, part, i) => (i === 0 ? part : acc + secret() + part), '');
+  const fill = (text: string) =>
+    text.split(SECRET_PLACEHOLDER).reduce((acc, part, i) => (i === 0 ? part : acc + secret() + part), '');
   if (existing === undefined) return fill(example);
   const have = new Set(existing.split('\n').map(keyOf).filter(Boolean));
   const missing = example.split('\n').filter((line) => {

@@ -4,9 +4,10 @@ import { safeJoin } from './paths.js';
 
 /**
  * What happens to one file. create/update/unchanged come from comparing a render with the disk; merge/keep/conflict
- * come from `add`'s three-way merge (src/engine/merge.ts).
+ * come from `add`'s three-way merge (src/engine/merge.ts), and so does delete: a file the new answers no longer
+ * generate, removed only when the user never edited it.
  */
-export type Action = 'create' | 'update' | 'unchanged' | 'merge' | 'keep' | 'conflict';
+export type Action = 'create' | 'update' | 'unchanged' | 'merge' | 'keep' | 'conflict' | 'delete';
 
 export interface PlanEntry {
   path: string;
@@ -23,7 +24,13 @@ export type Plan = PlanEntry[];
 
 /** Actions that write to the disk. A conflict is written only with --force (markers, as git does). */
 export function writes(entry: PlanEntry, force = false): boolean {
-  return entry.action === 'create' || entry.action === 'update' || entry.action === 'merge' || (force && entry.action === 'conflict');
+  return (
+    entry.action === 'create' ||
+    entry.action === 'update' ||
+    entry.action === 'merge' ||
+    entry.action === 'delete' ||
+    (force && entry.action === 'conflict')
+  );
 }
 
 export async function readIfExists(file: string): Promise<string | undefined> {

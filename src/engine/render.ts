@@ -130,7 +130,11 @@ function withDependencies(json: string, a: Answers, ctx: TemplateContext): strin
   if (ctx.redis) sets.push(REDIS);
   const dependencies = Object.assign({}, ...sets.map((s) => s.dependencies)) as Record<string, string>;
   const devDependencies = Object.assign({}, ...sets.map((s) => s.devDependencies)) as Record<string, string>;
-  const out: Record<string, unknown> = { ...pkg, dependencies: sorted(dependencies), devDependencies: sorted(devDependencies) };
+  const out: Record<string, unknown> = {
+    ...pkg,
+    dependencies: sorted(dependencies),
+    devDependencies: sorted(devDependencies),
+  };
   if (Object.keys(devDependencies).length === 0) delete out.devDependencies;
   return `${JSON.stringify(out, null, 2)}\n`;
 }

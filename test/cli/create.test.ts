@@ -25,8 +25,16 @@ describe('without a TTY', () => {
   });
 
   it.each([
-    ['an unknown feature', ['app', '-y', '-f', 'cache,telepathy'], /Unknown feature: telepathy[\s\S]*auth, cache, breaker/],
-    ['a bad transport', ['app', '-y', '-t', 'carrier-pigeon'], /Invalid transport "carrier-pigeon"[\s\S]*stdio, http, both/],
+    [
+      'an unknown feature',
+      ['app', '-y', '-f', 'cache,telepathy'],
+      /Unknown feature: telepathy[\s\S]*auth, cache, breaker/,
+    ],
+    [
+      'a bad transport',
+      ['app', '-y', '-t', 'carrier-pigeon'],
+      /Invalid transport "carrier-pigeon"[\s\S]*stdio, http, both/,
+    ],
     ['a bad name', ['app', '-y', '--name', 'Bad Name'], /Invalid project name "Bad Name"[\s\S]*--name bad-name/],
     ['an invalid directory name', ['Bad Dir', '-y'], /not a valid npm package name[\s\S]*--name bad-dir/],
     ['an HTTP-only feature on stdio', ['app', '-y', '-t', 'stdio', '-f', 'metrics'], /metrics serves HTTP/],
@@ -91,11 +99,18 @@ describe('without a TTY', () => {
   });
 
   it('writes the manifest with answers and a hash for every generated file', async () => {
-    const r = await cli(['man', '-y', '-t', 'http', '-f', 'cache,metrics', '--store', 'redis', ...offline], { cwd: work });
+    const r = await cli(['man', '-y', '-t', 'http', '-f', 'cache,metrics', '--store', 'redis', ...offline], {
+      cwd: work,
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     const files = await snapshot(path.join(work, 'man'));
     const manifest = JSON.parse(files['.mcp-prod.json']!);
-    expect(manifest.answers).toMatchObject({ name: 'man', transport: 'http', features: ['cache', 'metrics'], store: 'redis' });
+    expect(manifest.answers).toMatchObject({
+      name: 'man',
+      transport: 'http',
+      features: ['cache', 'metrics'],
+      store: 'redis',
+    });
     const generated = Object.keys(files).filter((f) => f !== '.mcp-prod.json' && f !== '.env');
     expect(Object.keys(manifest.files).sort()).toEqual(generated.sort());
     await removeDir(path.join(work, 'man'));
@@ -112,7 +127,14 @@ describe('without a TTY', () => {
     const home = await tempDir('cmp-home-');
     const r = await cli(['gitapp', '-y', '--no-install'], {
       cwd: work,
-      env: { HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: path.join(home, 'none'), GIT_AUTHOR_NAME: '', GIT_COMMITTER_NAME: '', EMAIL: '' },
+      env: {
+        HOME: home,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: path.join(home, 'none'),
+        GIT_AUTHOR_NAME: '',
+        GIT_COMMITTER_NAME: '',
+        EMAIL: '',
+      },
     });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Git: initialised a repository/);
@@ -122,7 +144,10 @@ describe('without a TTY', () => {
   });
 
   it('a failed install keeps the project, prints the retry command and exits 1', async () => {
-    const r = await cli(['noinst', '-y', '--no-git', '--pm', 'pnpm'], { cwd: work, env: { PATH: path.dirname(process.execPath) } });
+    const r = await cli(['noinst', '-y', '--no-git', '--pm', 'pnpm'], {
+      cwd: work,
+      env: { PATH: path.dirname(process.execPath) },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('cd noinst && pnpm install');
     expect((await snapshot(path.join(work, 'noinst')))['package.json']).toBeDefined();
@@ -132,7 +157,17 @@ describe('without a TTY', () => {
   it('list --json describes every feature', async () => {
     const r = await cli(['list', '--json']);
     const data = JSON.parse(r.stdout);
-    expect(data.features.map((f: { id: string }) => f.id)).toEqual(['auth', 'cache', 'breaker', 'ratelimit', 'logging', 'metrics', 'health', 'docker', 'tests']);
+    expect(data.features.map((f: { id: string }) => f.id)).toEqual([
+      'auth',
+      'cache',
+      'breaker',
+      'ratelimit',
+      'logging',
+      'metrics',
+      'health',
+      'docker',
+      'tests',
+    ]);
     expect(data.options.transport.default).toBe('both');
   });
 

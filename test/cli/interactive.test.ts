@@ -17,12 +17,16 @@ interface Session {
 }
 
 function pty(args: string[], cwd: string): Session {
-  const env = { ...process.env, TERM: 'xterm-256color' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
   delete env.CI;
   delete env.NO_COLOR;
   const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
   // A new pty has no size; clack would wrap at every character.
-  const child = spawn('script', ['-qfec', `stty cols 120 rows 50; ${command}`, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', `stty cols 120 rows 50; ${command}`, '/dev/null'], {
+    cwd,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let screen = '';
   const waiters: { text: string; resolve: () => void }[] = [];
   const onData = (chunk: Buffer) => {

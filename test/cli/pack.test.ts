@@ -9,7 +9,9 @@ let work: string;
 let tarball: string;
 beforeAll(async () => {
   work = await tempDir('cmp-pack-');
-  const { stdout } = await execa('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT });
+  const { stdout } = await execa('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+    cwd: ROOT,
+  });
   const [info] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
   tarball = path.join(work, info!.filename);
 }, 120_000);

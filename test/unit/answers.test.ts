@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeFeatures, parseFeatureList, recommendedFeatures, resolveAnswers, type Prompter } from '../../src/answers.js';
+import {
+  normalizeFeatures,
+  parseFeatureList,
+  recommendedFeatures,
+  resolveAnswers,
+  type Prompter,
+} from '../../src/answers.js';
 import { CliError } from '../../src/errors.js';
 
 const base = { cwd: '/work', env: {} as NodeJS.ProcessEnv };
@@ -39,7 +45,14 @@ describe('answer resolution: flag > --yes default > prompt > exit 2', () => {
     );
     expect(s.asked).toEqual([]);
     expect(r.directory).toBe('/work/srv');
-    expect(r.answers).toMatchObject({ name: 'srv', transport: 'http', features: ['auth', 'cache'], auth: 'oauth', store: 'redis', pm: 'pnpm' });
+    expect(r.answers).toMatchObject({
+      name: 'srv',
+      transport: 'http',
+      features: ['auth', 'cache'],
+      auth: 'oauth',
+      store: 'redis',
+      pm: 'pnpm',
+    });
   });
 
   it('uses the defaults with --yes and asks nothing', async () => {
@@ -93,7 +106,9 @@ describe('answer resolution: flag > --yes default > prompt > exit 2', () => {
   });
 
   it('refuses an invalid --name and suggests a valid one', async () => {
-    const err = await usage(resolveAnswers({ yes: true, directory: 'x', name: 'My Server' }, { ...base, interactive: false }));
+    const err = await usage(
+      resolveAnswers({ yes: true, directory: 'x', name: 'My Server' }, { ...base, interactive: false }),
+    );
     expect(err.hint).toContain('--name my-server');
   });
 
@@ -101,7 +116,10 @@ describe('answer resolution: flag > --yes default > prompt > exit 2', () => {
     const err = await usage(resolveAnswers({ yes: true, directory: 'Cool App' }, { ...base, interactive: false }));
     expect(err.hint).toContain('--name cool-app');
     const s = scripted({ name: 'cool-app' });
-    const r = await resolveAnswers({ yes: true, directory: 'Cool App' }, { ...base, interactive: true, prompter: s.prompter });
+    const r = await resolveAnswers(
+      { yes: true, directory: 'Cool App' },
+      { ...base, interactive: true, prompter: s.prompter },
+    );
     expect(r.answers.name).toBe('cool-app');
     expect(r.directory).toBe('/work/Cool App');
   });
@@ -109,7 +127,11 @@ describe('answer resolution: flag > --yes default > prompt > exit 2', () => {
 
 describe('feature lists', () => {
   it('parses, dedupes and orders by the registry', () => {
-    expect(normalizeFeatures(parseFeatureList('tests, cache,cache,auth', 'http'), 'http').features).toEqual(['auth', 'cache', 'tests']);
+    expect(normalizeFeatures(parseFeatureList('tests, cache,cache,auth', 'http'), 'http').features).toEqual([
+      'auth',
+      'cache',
+      'tests',
+    ]);
   });
   it('"" means none and "all" means the recommended set', () => {
     expect(parseFeatureList('', 'http')).toEqual([]);

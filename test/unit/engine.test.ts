@@ -47,7 +47,11 @@ describe('render', () => {
     expect(pkg.dependencies['express']).toBeUndefined();
   });
   it('leaves no template syntax in any file', async () => {
-    for (const set of [answers(), answers({ features: [], transport: 'stdio' }), answers({ auth: 'oauth', store: 'redis' })]) {
+    for (const set of [
+      answers(),
+      answers({ features: [], transport: 'stdio' }),
+      answers({ auth: 'oauth', store: 'redis' }),
+    ]) {
       for (const [file, content] of Object.entries(await render(set))) {
         expect(content, file).not.toMatch(/\{\{|\}\}/);
       }
@@ -94,7 +98,9 @@ describe('apply', () => {
   });
   it('a failure on a new project leaves no directory', async () => {
     const target = path.join(dir, 'proj');
-    await expect(apply(target, await plan(target, { 'a.txt': 'A', 'b.txt': 'B' }), { faultAfter: 1 })).rejects.toThrow();
+    await expect(
+      apply(target, await plan(target, { 'a.txt': 'A', 'b.txt': 'B' }), { faultAfter: 1 }),
+    ).rejects.toThrow();
     expect(await snapshot(dir)).toEqual({});
   });
 });

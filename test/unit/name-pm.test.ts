@@ -31,6 +31,11 @@ describe('package manager detection', () => {
     expect(detectPm(agent === undefined ? {} : { npm_config_user_agent: agent })).toBe(pm);
   });
   it('knows how each runs a script', () => {
-    expect([runScript('npm'), runScript('pnpm'), runScript('yarn'), runScript('bun')]).toEqual(['npm run', 'pnpm', 'yarn', 'bun run']);
+    expect([runScript('npm'), runScript('pnpm'), runScript('yarn'), runScript('bun')]).toEqual([
+      'npm run',
+      'pnpm',
+      'yarn',
+      'bun run',
+    ]);
   });
 });

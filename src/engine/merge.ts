@@ -1,0 +1,254 @@
+import { isDeepStrictEqual } from 'node:util';
+import { diff3Merge } from 'node-diff3';
+import { envFile, SECRET_PLACEHOLDER } from './env.js';
+import { hash } from './manifest.js';
+import type { PlanEntry } from './plan.js';
+
+/**
+ * The three-way merge of one file for `add` (DESIGN.md §4, issue 5): base = render(old answers), theirs =
+ * render(new answers), ours = the disk. Pure: no I/O, so every rule below is unit-tested on strings.
+ */
+export interface FileVersions {
+  path: string;
+  /** render(old answers); undefined when the old answers do not generate this file. */
+  base?: string;
+  /** render(new answers); undefined when the new answers no longer generate it. */
+  theirs?: string;
+  /** The file on disk; undefined when it is not there. */
+  ours?: string;
+  /** Hash of the file as last generated, from .mcp-prod.json. */
+  recorded?: string;
+}
+
+/** Git's marker lines (`git merge` with the default "merge" conflict style). */
+export const MARKER = { ours: '<<<<<<< ours', sep: '=======', theirs: '>>>>>>> theirs' } as const;
+
+export interface TextMerge {
+  content: string;
+  /** Number of conflicting hunks; content then holds markers. */
+  conflicts: number;
+}
+
+/** Lines with their terminators, so a missing final newline survives the merge. */
+function lines(text: string): string[] {
+  return text === '' ? [] : text.split(/(?<=\n)/);
+}
+
+function block(out: string[], chunk: string[]): void {
+  out.push(...chunk);
+  const last = out[out.length - 1];
+  if (last !== undefined && !last.endsWith('\n')) out[out.length - 1] = `${last}\n`;
+}
+
+/** Line-based three-way merge (node-diff3, the diff3 algorithm git uses); conflicts are written as git writes them. */
+export function mergeText(ours: string, base: string, theirs: string): TextMerge {
+  const out: string[] = [];
+  let conflicts = 0;
+  for (const region of diff3Merge(lines(ours), lines(base), lines(theirs), { excludeFalseConflicts: true })) {
+    if (region.ok) {
+      out.push(...region.ok);
+      continue;
+    }
+    const c = region.conflict!;
+    conflicts++;
+    block(out, [`${MARKER.ours}\n`]);
+    block(out, c.a);
+    block(out, [`${MARKER.sep}\n`]);
+    block(out, c.b);
+    block(out, [`${MARKER.theirs}\n`]);
+  }
+  return { content: out.join(''), conflicts };
+}
+
+export interface JsonMerge {
+  content: string;
+  /** Key paths both sides changed, where the user's value was kept (e.g. "dependencies.zod"). */
+  keptYours: string[];
+}
+
+type Json = unknown;
+const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Merges JSON by key: what the user did not touch follows theirs (new dependencies and scripts come in, keys we
+ * dropped go), what only the user changed is kept, and where both changed one key the user wins. That is the
+ * package.json rule of issue 5: a version range or script you changed is never rewritten (shadcn does the same).
+ * Returns undefined when a side is not valid JSON; the caller then merges it as text.
+ */
+export function mergeJson(ours: string, base: string, theirs: string): JsonMerge | undefined {
+  let o: Json, b: Json, t: Json;
+  try {
+    [o, b, t] = [JSON.parse(ours), JSON.parse(base), JSON.parse(theirs)];
+  } catch {
+    return undefined;
+  }
+  const keptYours: string[] = [];
+  const merged = mergeValue(o, b, t, '', keptYours);
+  const indent = /^[ \t]+(?=")/m.exec(ours)?.[0] ?? '  ';
+  const content = `${JSON.stringify(merged, null, indent)}${ours.endsWith('\n') ? '\n' : ''}`;
+  return { content, keptYours };
+}
+
+function mergeValue(o: Json, b: Json, t: Json, at: string, kept: string[]): Json {
+  if (isDeepStrictEqual(o, b)) return t;
+  if (isDeepStrictEqual(t, b) || isDeepStrictEqual(o, t)) return o;
+  if (isObject(o) && isObject(t) && (b === undefined || isObject(b))) return mergeObject(o, b ?? {}, t, at, kept);
+  kept.push(at || '(root)');
+  return o;
+}
+
+/** Keeps the user's key order; a key that only theirs has goes right after the key it follows in theirs. */
+function mergeObject(
+  o: Record<string, Json>,
+  b: Record<string, Json>,
+  t: Record<string, Json>,
+  at: string,
+  kept: string[],
+) {
+  const order = Object.keys(o);
+  let after = -1;
+  for (const key of Object.keys(t)) {
+    const i = order.indexOf(key);
+    if (i >= 0) after = i;
+    else if (!(key in b)) order.splice(++after, 0, key);
+  }
+  const out: Record<string, Json> = {};
+  for (const key of order) {
+    const v = mergeValue(o[key], b[key], t[key], at ? `${at}.${key}` : key, kept);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * Decides what happens to one file. Returns undefined when there is nothing to say (a file neither side has).
+ * - untouched by the user (disk equals the old render, or its recorded hash) -> take theirs;
+ * - changed only by the user (theirs equals base) -> keep;
+ * - changed by both -> merge; overlapping edits -> conflict (content then holds git-style markers);
+ * - deleted by the user -> stays deleted unless the new answers change or add it.
+ */
+export function mergeFile(v: FileVersions): PlanEntry | undefined {
+  const { path, base, theirs, ours } = v;
+  const untouched = ours !== undefined && (ours === base || (v.recorded !== undefined && hash(ours) === v.recorded));
+
+  if (theirs === undefined) {
+    if (ours === undefined) return undefined;
+    if (untouched)
+      return { path, action: 'delete', content: '', previous: ours, note: 'no longer generated with these features' };
+    return {
+      path,
+      action: 'keep',
+      content: ours,
+      previous: ours,
+      note: 'no longer generated; kept because you edited it',
+    };
+  }
+  if (ours === undefined) {
+    if (base === undefined) return { path, action: 'create', content: theirs };
+    if (theirs === base) return { path, action: 'keep', content: '', note: 'deleted by you; stays deleted' };
+    return {
+      path,
+      action: 'create',
+      content: theirs,
+      note: 'deleted by you; recreated because the new features change it',
+    };
+  }
+  if (ours === theirs) return { path, action: 'unchanged', content: ours, previous: ours };
+  if (untouched) return { path, action: 'update', content: theirs, previous: ours };
+  if (theirs === base)
+    return {
+      path,
+      action: 'keep',
+      content: ours,
+      previous: ours,
+      note: 'edited by you; the new features do not change it',
+    };
+
+  // package.json merges by key (issue 5). Other JSON files merge as text first, which keeps their formatting, and by
+  // key only when the text merge conflicts (DESIGN.md §4: JSON files merge by key).
+  let text = path === 'package.json' ? undefined : mergeText(ours, base ?? '', theirs);
+  const json =
+    path.endsWith('.json') && base !== undefined && (!text || text.conflicts > 0)
+      ? mergeJson(ours, base, theirs)
+      : undefined;
+  if (json) {
+    const note = json.keptYours.length ? `kept your ${json.keptYours.join(', ')}` : 'merged with your edits';
+    if (json.content === ours) return { path, action: 'keep', content: ours, previous: ours, note };
+    return { path, action: 'merge', content: json.content, previous: ours, note };
+  }
+  text ??= mergeText(ours, base ?? '', theirs);
+  if (text.conflicts > 0) {
+    const why =
+      base === undefined
+        ? 'a file of yours is where a new feature writes one'
+        : 'you and the new features changed the same lines';
+    return {
+      path,
+      action: 'conflict',
+      content: text.content,
+      previous: ours,
+      note: `${text.conflicts} conflict${text.conflicts > 1 ? 's' : ''}: ${why}`,
+    };
+  }
+  if (text.content === ours)
+    return { path, action: 'keep', content: ours, previous: ours, note: 'your edits already include the change' };
+  return { path, action: 'merge', content: text.content, previous: ours, note: 'merged with your edits' };
+}
+
+/** True when every line of `ours` is still in `merged`, in order: the merge only inserted lines. */
+function onlyInserts(ours: string, merged: string): boolean {
+  const have = lines(merged);
+  let i = 0;
+  for (const line of lines(ours)) {
+    while (i < have.length && have[i] !== line) i++;
+    if (i++ >= have.length) return false;
+  }
+  return true;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Puts the placeholder back into the lines of .env where create put a secret, so that those lines read as
+ * unchanged to the merge (a secret line next to a new section would otherwise conflict). Returns the secrets by line.
+ */
+function unfill(ours: string, example: string): { text: string; secrets: Map<string, string> } {
+  const templates = lines(example)
+    .filter((l) => l.includes(SECRET_PLACEHOLDER))
+    .map((t) => ({ t, re: new RegExp(`^${t.split(SECRET_PLACEHOLDER).map(escape).join('\\S*')}$`) }));
+  const secrets = new Map<string, string>();
+  const text = lines(ours)
+    .map((line) => {
+      const hit = templates.find(({ t, re }) => !secrets.has(t) && re.test(line));
+      if (!hit) return line;
+      secrets.set(hit.t, line);
+      return hit.t;
+    })
+    .join('');
+  return { text, secrets };
+}
+
+/**
+ * .env is append-only (issue 5): no line the user has is changed or removed. The settings the new features bring
+ * (lines of the new .env.example that the old one lacks) are inserted where .env.example has them when a
+ * three-way merge can do that by insertion alone, else appended at the end (src/engine/env.ts). New secret
+ * placeholders get fresh secrets; existing secrets stay. Returns undefined when nothing changes.
+ */
+export function mergeEnv(ours: string, baseExample: string, theirsExample: string): string | undefined {
+  const { text, secrets } = unfill(ours, baseExample);
+  const merged = mergeText(text, baseExample, theirsExample);
+  if (merged.conflicts === 0) {
+    const refilled = lines(merged.content)
+      .map((line) => {
+        const secret = secrets.get(line);
+        if (secret === undefined) return line;
+        secrets.delete(line);
+        return secret;
+      })
+      .join('');
+    if (onlyInserts(ours, refilled)) return refilled === ours ? undefined : envFile(undefined, refilled);
+  }
+  const had = new Set(lines(baseExample));
+  const fresh = lines(theirsExample).filter((line) => !had.has(line));
+  return fresh.length === 0 ? undefined : envFile(ours, fresh.join(''));
+}

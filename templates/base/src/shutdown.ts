@@ -1,0 +1,37 @@
+import type { Logger } from './logger.js';
+
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, then exits 0; exits 1 if it fails or takes longer than `timeoutMs`.
+ * `stop` should stop taking work, let in-flight work finish, then release resources.
+ */
+export function onShutdown(
+  logger: Logger,
+  timeoutMs: number,
+  stop: (signal: string) => Promise<void>,
+): void {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out; exiting with work in flight');
+      logger.flush();
+      process.exit(1);
+    }, timeoutMs).unref();
+    stop(signal).then(
+      () => {
+        logger.info({}, 'stopped');
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        logger.flush();
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}

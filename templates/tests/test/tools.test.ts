@@ -1,0 +1,185 @@
+import { Client } from '@modelcontextprotocol/client';
+import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import type { Services } from '../src/services.js';
+import { defineTool, toolRegistrar } from '../src/tool.js';
+import { upstreamUrl } from '../src/upstream.js';
+import {
+  legacyClient,
+  modernClient,
+  stubUpstream,
+  testServices,
+  textOf,
+  type Stub,
+} from './helpers.js';
+
+let upstream: Stub;
+let services: Services;
+
+beforeAll(async () => {
+  upstream = await stubUpstream((req, res) => {
+    if (req.url?.startsWith('/api/missing')) {
+      res.statusCode = 404;
+      res.end('not here');
+    } else if (req.url?.startsWith('/api/moved')) {
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
+      res.end();
+    } else if (req.url?.startsWith('/api/crash')) {
+      req.socket.destroy();
+    } else {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ path: req.url }));
+    }
+  });
+  services = testServices({ UPSTREAM_BASE_URL: upstream.url });
+});
+
+afterAll(async () => {
+  await services.close();
+  await upstream.close();
+});
+
+describe.each([
+  ['2026-07-28 (modern)', modernClient, 'modern'],
+  ['2025 (legacy)', legacyClient, 'legacy'],
+] as const)('tools over the %s protocol', (_era, connect, expectedEra) => {
+  let client: Client;
+
+  beforeAll(async () => {
+    client = await connect(services);
+  });
+
+  afterAll(async () => {
+    await client.close();
+  });
+
+  it('negotiates that era', () => {
+    expect(client.getProtocolEra()).toBe(expectedEra);
+  });
+
+  it('lists the tools with their input schemas and limits', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['echo', 'upstream_get']);
+    const echo = tools.find((tool) => tool.name === 'echo');
+    expect(echo?.inputSchema.properties?.text).toMatchObject({ type: 'string', maxLength: 10_000 });
+  });
+
+  it('echoes text', async () => {
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'hello' } });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe('hello');
+  });
+
+  it('answers invalid arguments with an isError result that says what is wrong', async () => {
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'x'.repeat(10_001) } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^Invalid arguments for echo: text: .*10000/);
+  });
+
+  it('reads a path under the upstream base URL', async () => {
+    const result = await client.callTool({
+      name: 'upstream_get',
+      arguments: { path: 'packages/zod', query: { tag: 'latest' } },
+    });
+    expect(result.isError).toBeFalsy();
+    expect(JSON.parse(textOf(result))).toEqual({ path: '/api/packages/zod?tag=latest' });
+  });
+
+  it('reports an upstream error status as a tool error', async () => {
+    const result = await client.callTool({ name: 'upstream_get', arguments: { path: 'missing' } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe('Upstream answered 404 for missing');
+  });
+
+  it('does not follow a redirect to another host', async () => {
+    const result = await client.callTool({ name: 'upstream_get', arguments: { path: 'moved' } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/redirects are not followed/);
+  });
+
+  it('refuses a path that leaves the base URL', async () => {
+    const result = await client.callTool({
+      name: 'upstream_get',
+      arguments: { path: '../../admin' },
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/"\."|"\.\."/);
+  });
+
+  it('reports an unreachable upstream without internals', async () => {
+    const result = await client.callTool({ name: 'upstream_get', arguments: { path: 'crash' } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe('upstream is unreachable');
+  });
+});
+
+describe('upstreamUrl (SSRF)', () => {
+  const base = new URL('https://api.example.com/v1/');
+
+  it.each([
+    ['users/42', 'https://api.example.com/v1/users/42'],
+    ['/users/42', 'https://api.example.com/v1/users/42'],
+    ['a b/c?d#e', 'https://api.example.com/v1/a%20b/c%3Fd%23e'],
+    ['//evil.example/x', 'https://api.example.com/v1/evil.example/x'],
+    ['https://evil.example/x', 'https://api.example.com/v1/https%3A/evil.example/x'],
+    ['@evil.example', 'https://api.example.com/v1/%40evil.example'],
+    ['%2e%2e/admin', 'https://api.example.com/v1/%252e%252e/admin'],
+    ['..\\admin', 'https://api.example.com/v1/..%5Cadmin'],
+  ])('keeps %j under the base URL', (path, expected) => {
+    expect(upstreamUrl(base, path).href).toBe(expected);
+  });
+
+  it.each(['..', '../admin', 'users/../../admin', './x'])('refuses %j', (path) => {
+    expect(() => upstreamUrl(base, path)).toThrow(/segments/);
+  });
+
+  it('encodes query parameters', () => {
+    expect(upstreamUrl(base, 'search', { q: 'a&b=c', 'x y': '1' }).search).toBe(
+      '?q=a%26b%3Dc&x+y=1',
+    );
+  });
+});
+
+describe('errors', () => {
+  it('hide internals behind an error id that is in the logs', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const record = (level: string) => (obj: object, msg?: string) =>
+      lines.push({ level, ...obj, msg });
+    const logger = {
+      fatal: record('fatal'),
+      error: record('error'),
+      warn: record('warn'),
+      info: record('info'),
+      debug: record('debug'),
+      child: () => logger,
+      flush: () => {},
+    };
+    const boom = defineTool({
+      name: 'boom',
+      title: 'Boom',
+      description: 'Fails',
+      input: z.object({}),
+      run: () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.7:5432 (password=hunter2)');
+      },
+    });
+    const server = new McpServer({ name: 'test', version: '1.0.0' });
+    toolRegistrar([boom], { ...services, logger })(server);
+    const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await client.connect(clientSide);
+
+    const result = await client.callTool({ name: 'boom', arguments: {} });
+    await client.close();
+
+    expect(result.isError).toBe(true);
+    const id = /Error id: ([0-9a-f-]{36})$/.exec(textOf(result))?.[1];
+    expect(id).toBeDefined();
+    expect(textOf(result)).not.toMatch(/ECONNREFUSED|hunter2/);
+    const line = lines.find((entry) => entry.requestId === id);
+    expect(line).toMatchObject({ level: 'error', outcome: 'failed', msg: 'tool call failed' });
+    expect(String(line?.err)).toMatch(/ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,271 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARKER } from '../../src/engine/merge.js';
+import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
+
+// `create-mcp-prod add` (issue 5) on real projects made by the built bin, without installs. These tests only rely on
+// what every render has (package.json, .env.example, src/server.ts, README.md); which files a feature changes is
+// worked out from the renders themselves, so templates can evolve without breaking them.
+let work: string;
+let seq = 0;
+beforeAll(async () => {
+  work = await tempDir('cmp-add-');
+});
+afterAll(async () => {
+  await removeDir(work);
+});
+
+const NAME = 'app';
+
+/** `create-mcp-prod app -y <args>` in a fresh folder; returns the project directory. */
+async function create(args: string[]): Promise<string> {
+  const parent = path.join(work, String(seq++));
+  const r = await cli([NAME, '-y', '--no-install', '--no-git', ...args], { cwd: await mkdirp(parent) });
+  expect(r.exitCode, r.stderr).toBe(0);
+  return path.join(parent, NAME);
+}
+
+async function mkdirp(dir: string): Promise<string> {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+function add(dir: string, args: string[], env: Record<string, string> = {}) {
+  return cli(['add', ...args, '--no-install'], { cwd: dir, env });
+}
+
+/** A 32-byte base64url secret is the one thing create(F + X) and create(F) + add(X) may differ in. */
+const masked = (tree: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(tree).map(([p, c]) => [p, p === '.env' ? c.replace(/=[\w-]{43}$/gm, '=<secret>') : c]),
+  );
+
+/** Text files the render for `to` changes relative to `from` (both present, different content). */
+async function changedFiles(from: string[], to: string[]): Promise<string[]> {
+  const [a, b] = [await snapshot(await create(from)), await snapshot(await create(to))];
+  return Object.keys(b).filter(
+    (p) =>
+      a[p] !== undefined && a[p] !== b[p] && !['package.json', '.mcp-prod.json', '.env', '.env.example'].includes(p),
+  );
+}
+
+describe('create(F) then add(X) is byte-identical to create(F + X) on an untouched project', () => {
+  it.each([
+    ['auth (apikey) to an empty feature set', ['-f', ''], ['auth'], ['-f', 'auth']],
+    [
+      'auth --auth oauth next to cache',
+      ['-f', 'cache'],
+      ['auth', '--auth', 'oauth'],
+      ['-f', 'cache,auth', '--auth', 'oauth'],
+    ],
+    [
+      'cache --store redis',
+      ['-f', 'logging'],
+      ['cache', '--store', 'redis'],
+      ['-f', 'logging,cache', '--store', 'redis'],
+    ],
+    [
+      'ratelimit to a project whose cache is in redis',
+      ['-f', 'cache', '--store', 'redis'],
+      ['ratelimit'],
+      ['-f', 'cache,ratelimit', '--store', 'redis'],
+    ],
+    ['docker', ['-f', 'metrics'], ['docker'], ['-f', 'metrics,docker']],
+    [
+      'metrics and health to everything else',
+      ['-f', 'auth,cache,breaker,ratelimit,logging,docker,tests'],
+      ['metrics', 'health'],
+      ['-f', 'all'],
+    ],
+    [
+      'several features to a stdio server',
+      ['-t', 'stdio', '-f', ''],
+      ['cache', 'breaker', 'logging', 'docker', 'tests'],
+      ['-t', 'stdio', '-f', 'all'],
+    ],
+    [
+      '"all" to an http server',
+      ['-t', 'http', '-f', ''],
+      ['all', '--auth', 'oauth', '--store', 'redis'],
+      ['-t', 'http', '-f', 'all', '--auth', 'oauth', '--store', 'redis'],
+    ],
+    ['tests with pnpm', ['-f', 'logging', '--pm', 'pnpm'], ['tests'], ['-f', 'logging,tests', '--pm', 'pnpm']],
+  ])('%s', async (_what, from, addition, to) => {
+    const [grown, direct] = await Promise.all([create(from), create(to)]);
+    const r = await add(grown, [...addition, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(masked(await snapshot(grown))).toEqual(masked(await snapshot(direct)));
+  });
+});
+
+describe('add', () => {
+  it('is idempotent: the same add twice changes no byte the second time', async () => {
+    const dir = await create(['-f', '']);
+    expect((await add(dir, ['cache', 'docker', '--yes'])).exitCode).toBe(0);
+    const once = await snapshot(dir);
+    const r = await add(dir, ['cache', 'docker', '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cache, docker: already in app/);
+    expect(await snapshot(dir)).toEqual(once);
+  });
+
+  it('keeps every edit: a tool, server.ts, README, package.json (range and script) and .env', async () => {
+    const dir = await create(['-f', '']);
+    const edit = async (file: string, change: (s: string) => string) =>
+      writeFile(path.join(dir, file), change(await readFile(path.join(dir, file), 'utf8')));
+    const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+    const [dep, range] = Object.entries(pkg.dependencies as Record<string, string>)[0]!;
+    const myRange = `~${range.replace(/^[~^]/, '')}`;
+    await edit('package.json', (s) => {
+      const p = JSON.parse(s);
+      p.dependencies[dep] = myRange;
+      p.scripts.hello = 'echo hello';
+      return `${JSON.stringify(p, null, 2)}\n`;
+    });
+    await edit('src/server.ts', (s) => `${s}\nexport const edited = true;\n`);
+    await edit('src/tools/echo.ts', (s) => `${s}\n// My note on echo.\n`);
+    await edit('README.md', (s) => `${s}\n## Our deployment\n\nAsk the platform team.\n`);
+    await edit('.env', (s) => `${s}\nMY_SETTING=1\n`);
+
+    const r = await add(dir, ['all', '--yes', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const after = await snapshot(dir);
+    const out = JSON.parse(after['package.json']!);
+    expect(out.dependencies[dep]).toBe(myRange);
+    expect(out.scripts.hello).toBe('echo hello');
+    expect(Object.keys(out.dependencies).length).toBeGreaterThan(Object.keys(pkg.dependencies).length);
+    expect(after['src/server.ts']).toContain('export const edited = true;');
+    expect(after['src/tools/echo.ts']).toContain('// My note on echo.');
+    expect(after['README.md']).toContain('## Our deployment');
+    expect(after['.env']).toContain('MY_SETTING=1\n');
+    for (const [file, content] of Object.entries(after)) expect(content, file).not.toContain(MARKER.ours);
+    const byPath = Object.fromEntries(result.files.map((f: { path: string; result: string }) => [f.path, f.result]));
+    expect(byPath['package.json']).toBe('merged');
+    expect(['kept', 'merged']).toContain(byPath['src/tools/echo.ts']);
+    expect(result.conflicts).toEqual([]);
+  });
+
+  it('on a conflict writes nothing and exits 1 listing the files; --force writes git markers', async () => {
+    const [file] = await changedFiles(['-f', ''], ['-f', 'all']);
+    expect(file, 'some text file must differ between no features and all').toBeDefined();
+    const dir = await create(['-f', '']);
+    const mine = (await readFile(path.join(dir, file!), 'utf8')).replace(/^/gm, '// mine: ');
+    await writeFile(path.join(dir, file!), mine);
+    const before = await snapshot(dir);
+
+    const r = await add(dir, ['all', '--yes']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`Merge conflicts in`);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).toMatch(/Nothing was written[\s\S]*--force/);
+    expect(await snapshot(dir)).toEqual(before);
+
+    const forced = await add(dir, ['all', '--yes', '--force']);
+    expect(forced.exitCode).toBe(1);
+    expect(forced.stderr).toMatch(/Conflict markers were written/);
+    const text = await readFile(path.join(dir, file!), 'utf8');
+    expect(text).toMatch(new RegExp(`^${MARKER.ours}\\n[\\s\\S]*^${MARKER.sep}\\n[\\s\\S]*^${MARKER.theirs}$`, 'm'));
+    expect(
+      JSON.parse(await readFile(path.join(dir, '.mcp-prod.json'), 'utf8')).answers.features.length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('an I/O failure mid-apply leaves the project byte-identical', async () => {
+    const dir = await create(['-f', '']);
+    await writeFile(
+      path.join(dir, 'src/server.ts'),
+      `${await readFile(path.join(dir, 'src/server.ts'), 'utf8')}// edited\n`,
+    );
+    const before = await snapshot(dir);
+    const r = await add(dir, ['all', '--yes'], { CREATE_MCP_PROD_FAULT_AFTER: '2' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/Simulated I\/O failure/);
+    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshot(path.dirname(dir))).toEqual(
+      Object.fromEntries(Object.entries(before).map(([p, c]) => [`${NAME}/${p}`, c])),
+    );
+  });
+
+  it('--dry-run prints a unified diff and writes nothing', async () => {
+    const dir = await create(['-f', '']);
+    const before = await snapshot(dir);
+    const r = await add(dir, ['cache', 'docker', '--yes', '--dry-run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^--- a\/package\.json$/m);
+    expect(r.stdout).toMatch(/^\+\+\+ b\/package\.json$/m);
+    expect(r.stdout).toMatch(/^\+ {4}"lru-cache": /m);
+    expect(r.stdout).toMatch(/^--- \/dev\/null\n\+\+\+ b\/Dockerfile$/m);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('--json reports each file as created / updated / merged / kept / conflict / unchanged', async () => {
+    const dir = await create(['-f', '']);
+    await writeFile(path.join(dir, 'src/tools/echo.ts'), '// all mine\n');
+    const r = await add(dir, ['docker', 'cache', '--store', 'memory', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({
+      ok: true,
+      command: 'add',
+      added: ['cache', 'docker'],
+      alreadyPresent: [],
+      answers: { features: ['cache', 'docker'] },
+    });
+    const byPath = Object.fromEntries(result.files.map((f: { path: string; result: string }) => [f.path, f.result]));
+    expect(byPath['Dockerfile']).toBe('created');
+    expect(byPath['package.json']).toBe('updated');
+    expect(byPath['src/tools/echo.ts']).toBe('kept');
+    expect(byPath['.mcp-prod.json']).toBe('updated');
+    for (const f of result.files)
+      expect(['created', 'updated', 'merged', 'kept', 'conflict', 'unchanged', 'deleted']).toContain(f.result);
+  });
+
+  it('a file you deleted stays deleted unless the new features need it', async () => {
+    const dir = await create(['-f', '']);
+    const changed = new Set(await changedFiles(['-f', ''], ['-f', 'docker']));
+    const untouchedByDocker = Object.keys(await snapshot(dir)).find((p) => p.startsWith('src/') && !changed.has(p))!;
+    await rm(path.join(dir, untouchedByDocker));
+    const r = await add(dir, ['docker', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const entry = JSON.parse(r.stdout).files.find((f: { path: string }) => f.path === untouchedByDocker);
+    expect(entry).toMatchObject({ result: 'kept', note: expect.stringMatching(/deleted by you; stays deleted/) });
+    expect((await snapshot(dir))[untouchedByDocker]).toBeUndefined();
+
+    // package.json always changes when a feature with dependencies comes in: deleted, it comes back.
+    await rm(path.join(dir, 'package.json'));
+    const again = await add(dir, ['cache', '--yes']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/create\s+package\.json\s+\(deleted by you; recreated/);
+  });
+
+  it('without a manifest exits 2 and says what add needs', async () => {
+    const dir = await mkdirp(path.join(work, 'plain'));
+    await writeFile(path.join(dir, 'package.json'), '{"name":"plain"}\n');
+    const r = await cli(['add', 'cache', '--cwd', dir, '--no-install']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/has no \.mcp-prod\.json[\s\S]*made by create-mcp-prod/);
+    expect(await snapshot(dir)).toEqual({ 'package.json': '{"name":"plain"}\n' });
+  });
+
+  it.each([
+    ['an unknown feature', ['telepathy'], /Unknown feature: telepathy[\s\S]*auth, cache, breaker/],
+    ['an HTTP-only feature on a stdio project', ['metrics'], /metrics serves HTTP, and app is a stdio-only server/],
+    [
+      'a missing answer for a feature being added',
+      ['cache'],
+      /Missing store for cache[\s\S]*--store <memory\|redis>, or --yes/,
+    ],
+    ['--auth without the auth feature', ['cache', '--yes', '--auth', 'oauth'], /--auth answers for the auth feature/],
+    ['a bad --store value', ['cache', '--store', 'mongo'], /Invalid store "mongo"[\s\S]*memory, redis/],
+  ])('%s exits 2 and writes nothing', async (_what, args, message) => {
+    const dir = await create(['-t', 'stdio', '-f', '']);
+    const before = await snapshot(dir);
+    const r = await cli(['add', ...args, '--cwd', dir, '--no-install'], { cwd: work });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+});

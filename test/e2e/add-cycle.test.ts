@@ -1,0 +1,148 @@
+import { execa } from 'execa';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARKER } from '../../src/engine/merge.js';
+import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
+import { inspector, readEnv, startHttp } from './harness.js';
+
+/**
+ * Issue 5, the full cycle as a user lives it: create the smallest project, make it your own (a tool, server.ts, the
+ * README, package.json and .env), then `add` every feature in turn. Each step keeps every edit; at the end the
+ * project installs once, builds, passes its own tests and answers the MCP Inspector over stdio and HTTP.
+ */
+const STEPS: string[][] = [
+  ['auth', '--auth', 'apikey'],
+  ['cache', '--store', 'memory'],
+  ['breaker'],
+  ['ratelimit'],
+  ['logging'],
+  ['metrics'],
+  ['health'],
+  ['docker'],
+  ['tests'],
+];
+
+let work: string;
+let dir: string;
+beforeAll(async () => {
+  work = await tempDir('cmp-add-e2e-');
+  dir = path.join(work, 'grown');
+});
+afterAll(async () => {
+  await removeDir(work);
+});
+
+const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
+  execa(cmd, args, {
+    cwd: dir,
+    reject: false,
+    stdin: 'ignore',
+    all: true,
+    timeout: 600_000,
+    env: { CI: 'true', ...env },
+  });
+
+const read = (file: string) => readFile(path.join(dir, file), 'utf8');
+const edit = async (file: string, change: (s: string) => string) =>
+  writeFile(path.join(dir, file), change(await read(file)));
+
+/** The user's edits, each checked after every step. */
+const EDITS = {
+  server: 'export const ownedByUs = true;',
+  tool: '// Team note: echo is used by the smoke tests.',
+  readme: '## Our deployment',
+  env: 'MY_SETTING=1',
+  script: ['hello', 'node -e "console.log(\'hello from a user script\')"'] as const,
+};
+let dep: string;
+let myRange: string;
+
+async function expectEdits(step: string): Promise<void> {
+  const pkg = JSON.parse(await read('package.json'));
+  expect(pkg.dependencies[dep], `${step}: my range of ${dep}`).toBe(myRange);
+  expect(pkg.scripts[EDITS.script[0]], `${step}: my script`).toBe(EDITS.script[1]);
+  expect(await read('src/server.ts'), step).toContain(EDITS.server);
+  expect(await read('src/tools/echo.ts'), step).toContain(EDITS.tool);
+  expect(await read('README.md'), step).toContain(EDITS.readme);
+  expect(await read('.env'), step).toContain(`${EDITS.env}\n`);
+}
+
+describe('create, edit, then add every feature in turn', () => {
+  it('keeps every edit through each add', async () => {
+    const created = await cli(['grown', '--yes', '--no-install', '--no-git', '-t', 'both', '-f', ''], { cwd: work });
+    expect(created.exitCode, created.stderr).toBe(0);
+
+    const pkg = JSON.parse(await read('package.json'));
+    [dep] = Object.keys(pkg.dependencies);
+    const major = /\d+/.exec(pkg.dependencies[dep!])![0];
+    myRange = `>=${pkg.dependencies[dep!].replace(/^[~^]/, '')} <${Number(major) + 1}`;
+    await edit('package.json', (s) => {
+      const p = JSON.parse(s);
+      p.dependencies[dep] = myRange;
+      p.scripts[EDITS.script[0]] = EDITS.script[1];
+      return `${JSON.stringify(p, null, 2)}\n`;
+    });
+    await edit('src/server.ts', (s) => `${s}\n${EDITS.server}\n`);
+    await edit('src/tools/echo.ts', (s) => `${s}\n${EDITS.tool}\n`);
+    await edit('README.md', (s) => `${s}\n${EDITS.readme}\n\nAsk the platform team before deploying.\n`);
+    await edit('.env', (s) => `${s}\n${EDITS.env}\n`);
+
+    for (const step of STEPS) {
+      const r = await cli(['add', ...step, '--no-install', '--json'], { cwd: dir });
+      expect(r.exitCode, `add ${step.join(' ')}:\n${r.stdout}\n${r.stderr}`).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.added).toContain(step[0]);
+      expect(result.conflicts).toEqual([]);
+      await expectEdits(`after add ${step[0]}`);
+    }
+
+    const manifest = JSON.parse(await read('.mcp-prod.json'));
+    expect(manifest.answers.features).toEqual([
+      'auth',
+      'cache',
+      'breaker',
+      'ratelimit',
+      'logging',
+      'metrics',
+      'health',
+      'docker',
+      'tests',
+    ]);
+    for (const [file, content] of Object.entries(await snapshot(dir))) expect(content, file).not.toContain(MARKER.ours);
+
+    // A second round changes nothing.
+    const before = await snapshot(dir);
+    for (const step of STEPS) expect((await cli(['add', ...step, '--no-install'], { cwd: dir })).exitCode).toBe(0);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('installs, builds, passes its own tests and runs the user script', async () => {
+    const install = await run('npm', ['install', '--no-audit', '--no-fund']);
+    expect(install.exitCode, install.all).toBe(0);
+    const build = await run('npm', ['run', 'build']);
+    expect(build.exitCode, build.all).toBe(0);
+    const test = await run('npm', ['test']);
+    expect(test.exitCode, test.all).toBe(0);
+    const hello = await run('npm', ['run', '--silent', EDITS.script[0]]);
+    expect(hello.stdout).toContain('hello from a user script');
+  });
+
+  it('answers the MCP Inspector over stdio and HTTP', async () => {
+    const list = await inspector(['node', 'dist/stdio.js'], ['--cwd', dir, '--method', 'tools/list']);
+    expect(list.exitCode, `${list.stdout}\n${list.stderr}`).toBe(0);
+    expect(list.stdout).toContain('"echo"');
+
+    const env = await readEnv(path.join(dir, '.env'));
+    const server = await startHttp(dir, env);
+    try {
+      // With API-key auth the key is the one `add auth` wrote into .env; without it the server answers 401.
+      const header = env.MCP_API_KEYS ? ['--header', `Authorization: Bearer ${env.MCP_API_KEYS.split(',')[0]}`] : [];
+      const http = await inspector([`${server.url}/mcp`], ['--method', 'tools/list', ...header]);
+      expect(http.exitCode, `${http.stdout}\n${http.stderr}\n${server.logs()}`).toBe(0);
+      expect(http.stdout).toContain('"echo"');
+    } finally {
+      await server.stop();
+    }
+  });
+});

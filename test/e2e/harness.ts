@@ -1,0 +1,177 @@
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { execa, type ResultPromise } from 'execa';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { ROOT } from '../helpers.js';
+
+/** Helpers for end-to-end tests on generated projects: real processes, real ports, real clients. */
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Reads KEY=VALUE lines of a dotenv file. */
+export async function readEnv(file: string): Promise<Record<string, string>> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+export interface Running {
+  url: string;
+  port: number;
+  proc: ResultPromise;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node dist/http.js` on a free port and waits until it answers. */
+export async function startHttp(dir: string, env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  let logs = '';
+  const proc = execa('node', ['dist/http.js'], {
+    cwd: dir,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    extendEnv: true,
+    reject: false,
+    stdin: 'ignore',
+  });
+  let exited: number | undefined;
+  void proc.then((r) => (exited = r.exitCode ?? -1));
+  proc.stdout?.on('data', (d: Buffer) => (logs += d));
+  proc.stderr?.on('data', (d: Buffer) => (logs += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (exited !== undefined) throw new Error(`server exited (${exited}):\n${logs}`);
+    const ok = await fetch(`${url}/mcp`, { method: 'GET' }).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`server did not listen on ${url}:\n${logs}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    proc,
+    logs: () => logs,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await proc;
+    },
+  };
+}
+
+const INSPECTOR = path.join(ROOT, 'node_modules', '.bin', 'mcp-inspector');
+
+/** The MCP Inspector CLI, as a user runs it: `mcp-inspector --cli <target> --method ...`. */
+export async function inspector(
+  target: string[],
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+) {
+  const r = await execa(INSPECTOR, ['--cli', ...target, ...args], {
+    reject: false,
+    stdin: 'ignore',
+    timeout: 60_000,
+    cwd: options.cwd,
+    env: { ...options.env },
+  });
+  return r;
+}
+
+export function client(): Client {
+  return new Client({ name: 'e2e', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+}
+
+export async function callOverHttp(
+  url: string,
+  tool: string,
+  args: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
+  const c = client();
+  await c.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers } }));
+  try {
+    return { era: c.getProtocolEra(), result: await c.callTool({ name: tool, arguments: args }) };
+  } finally {
+    await c.close();
+  }
+}
+
+export async function callOverStdio(
+  dir: string,
+  tool: string,
+  args: Record<string, unknown>,
+  env: Record<string, string> = {},
+) {
+  const c = client();
+  await c.connect(
+    new StdioClientTransport({
+      command: 'node',
+      args: ['dist/stdio.js'],
+      cwd: dir,
+      env: { ...(process.env as Record<string, string>), ...env },
+      stderr: 'pipe',
+    }),
+  );
+  try {
+    return { era: c.getProtocolEra(), result: await c.callTool({ name: tool, arguments: args }) };
+  } finally {
+    await c.close();
+  }
+}
+
+export function textOf(result: unknown): string {
+  const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
+  return content.map((c) => c.text ?? '').join('');
+}
+
+/** A throwaway redis-server on a free loopback port, or undefined (with the reason) when none is installed. */
+export async function startRedis(): Promise<
+  { url: string; stop(): Promise<void>; proc: ResultPromise } | { skip: string }
+> {
+  const which = await execa('sh', ['-c', 'command -v redis-server'], { reject: false });
+  if (which.exitCode !== 0)
+    return { skip: 'redis-server is not installed (apt-get install redis-server; .ci/run does)' };
+  const port = await freePort();
+  const proc = execa(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      reject: false,
+      stdin: 'ignore',
+    },
+  );
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ping = await execa('redis-cli', ['-p', String(port), 'ping'], { reject: false });
+    if (ping.stdout.trim() === 'PONG') break;
+    if (Date.now() > deadline) throw new Error('redis-server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    proc,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await proc;
+    },
+  };
+}

@@ -1,0 +1,236 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Answers } from '../../src/answers.js';
+import { resolveAddition } from '../../src/commands/add.js';
+import { SECRET_PLACEHOLDER } from '../../src/engine/env.js';
+import { hash } from '../../src/engine/manifest.js';
+import { MARKER, mergeEnv, mergeFile, mergeJson, mergeText } from '../../src/engine/merge.js';
+
+// The three-way merge of issue 5 on plain strings: base = old render, theirs = new render, ours = the disk.
+const base = 'import a\n\nfunction one() {}\n\nfunction two() {}\n\nexport {}\n';
+const theirs = 'import a\nimport b\n\nfunction one() {}\n\nfunction two() {}\n\nexport {}\n';
+
+describe('mergeText', () => {
+  it('combines edits to different lines', () => {
+    const ours = base.replace('function two() {}', 'function two() {\n  return 2;\n}');
+    const r = mergeText(ours, base, theirs);
+    expect(r.conflicts).toBe(0);
+    expect(r.content).toBe(
+      'import a\nimport b\n\nfunction one() {}\n\nfunction two() {\n  return 2;\n}\n\nexport {}\n',
+    );
+  });
+  it('writes overlapping edits with git markers', () => {
+    const ours = base.replace('import a\n', 'import c\n');
+    const r = mergeText(ours, base, theirs);
+    expect(r.conflicts).toBe(1);
+    expect(r.content).toBe(
+      `${MARKER.ours}\nimport c\n${MARKER.sep}\nimport a\nimport b\n${MARKER.theirs}\n\nfunction one() {}\n\nfunction two() {}\n\nexport {}\n`,
+    );
+  });
+  it('takes the same change made on both sides once', () => {
+    expect(mergeText(theirs, base, theirs)).toEqual({ content: theirs, conflicts: 0 });
+  });
+  it('keeps a missing final newline and never glues a marker to a line', () => {
+    expect(mergeText('a\nb', 'a\nb', 'z\na\nb').content).toBe('z\na\nb');
+    const r = mergeText('x', 'a', 'y');
+    expect(r.content).toBe(`${MARKER.ours}\nx\n${MARKER.sep}\ny\n${MARKER.theirs}\n`);
+  });
+});
+
+describe('mergeJson (package.json by key)', () => {
+  const pkg = (o: object) => `${JSON.stringify(o, null, 2)}\n`;
+  const b = { name: 'app', scripts: { build: 'tsc', test: 'vitest run' }, dependencies: { zod: '^4.2.0' } };
+  const t = {
+    name: 'app',
+    scripts: { build: 'tsc', test: 'vitest run', inspect: 'x' },
+    dependencies: { 'lru-cache': '^11.0.0', zod: '^4.2.0' },
+  };
+
+  it('adds new dependencies and scripts, keeps a changed range and an extra script', () => {
+    const o = {
+      name: 'app',
+      scripts: { build: 'tsc', test: 'vitest run', mine: 'echo hi' },
+      dependencies: { zod: '^4.3.0' },
+    };
+    const r = mergeJson(pkg(o), pkg(b), pkg(t))!;
+    expect(JSON.parse(r.content)).toEqual({
+      name: 'app',
+      scripts: { build: 'tsc', test: 'vitest run', mine: 'echo hi', inspect: 'x' },
+      dependencies: { 'lru-cache': '^11.0.0', zod: '^4.3.0' },
+    });
+    // New keys land after the key they follow in theirs: dependencies stay sorted.
+    expect(Object.keys(JSON.parse(r.content).dependencies)).toEqual(['lru-cache', 'zod']);
+    expect(r.keptYours).toEqual([]);
+  });
+  it('keeps the user value when both changed the same key, and says so', () => {
+    const o = { ...b, scripts: { ...b.scripts, test: 'vitest run --coverage' } };
+    const t2 = { ...b, scripts: { ...b.scripts, test: 'vitest run --reporter dot' } };
+    const r = mergeJson(pkg(o), pkg(b), pkg(t2))!;
+    expect(JSON.parse(r.content).scripts.test).toBe('vitest run --coverage');
+    expect(r.keptYours).toEqual(['scripts.test']);
+  });
+  it('leaves a key the user removed removed', () => {
+    const o = { name: 'app', scripts: { build: 'tsc' }, dependencies: { zod: '^4.2.0' } };
+    expect(JSON.parse(mergeJson(pkg(o), pkg(b), pkg(t))!.content).scripts).toEqual({ build: 'tsc', inspect: 'x' });
+  });
+  it('keeps the user indentation; invalid JSON is left to the text merge', () => {
+    const o = `${JSON.stringify({ ...b, private: true }, null, 4)}\n`;
+    expect(mergeJson(o, pkg(b), pkg(t))!.content).toMatch(/^ {4}"name"/m);
+    expect(mergeJson('{ nope', pkg(b), pkg(t))).toBeUndefined();
+  });
+});
+
+describe('mergeFile', () => {
+  const f = (over: Partial<Parameters<typeof mergeFile>[0]>) => mergeFile({ path: 'src/x.ts', base, theirs, ...over });
+
+  it('replaces a file the user never touched', () => {
+    expect(f({ ours: base })).toMatchObject({ action: 'update', content: theirs });
+  });
+  it('recognises an untouched file by its recorded hash even when the templates moved on', () => {
+    const generated = 'older template output\n';
+    expect(f({ ours: generated, recorded: hash(generated) })).toMatchObject({ action: 'update', content: theirs });
+  });
+  it('keeps a file only the user changed', () => {
+    expect(f({ ours: `${base}// mine\n`, theirs: base })).toMatchObject({
+      action: 'keep',
+      content: `${base}// mine\n`,
+    });
+  });
+  it('merges a file both changed', () => {
+    const ours = `${base}// mine\n`;
+    expect(f({ ours })).toMatchObject({ action: 'merge', content: `${theirs}// mine\n` });
+  });
+  it('reports a conflict with the marked content', () => {
+    const e = f({ ours: base.replace('import a', 'import z') })!;
+    expect(e.action).toBe('conflict');
+    expect(e.content).toContain(MARKER.ours);
+  });
+  it('reports unchanged when the disk already equals the new render', () => {
+    expect(f({ ours: theirs })).toMatchObject({ action: 'unchanged' });
+  });
+  it('leaves a deleted file deleted unless the new features change or add it', () => {
+    expect(f({ ours: undefined, theirs: base })).toMatchObject({
+      action: 'keep',
+      note: expect.stringMatching(/deleted by you/),
+    });
+    expect(f({ ours: undefined })).toMatchObject({
+      action: 'create',
+      content: theirs,
+      note: expect.stringMatching(/recreated/),
+    });
+    expect(f({ ours: undefined, base: undefined })).toMatchObject({ action: 'create', content: theirs });
+  });
+  it('treats a user file where a new feature writes one as a conflict', () => {
+    expect(f({ base: undefined, ours: 'my own module\n' })).toMatchObject({ action: 'conflict' });
+  });
+  it('deletes a file the new answers drop only when the user never edited it', () => {
+    expect(f({ theirs: undefined, ours: base })).toMatchObject({ action: 'delete' });
+    expect(f({ theirs: undefined, ours: `${base}// mine\n` })).toMatchObject({ action: 'keep' });
+    expect(f({ theirs: undefined, ours: undefined })).toBeUndefined();
+  });
+  it('merges package.json by key, never as text', () => {
+    const b = '{\n  "name": "a",\n  "dependencies": {\n    "zod": "^4.2.0"\n  }\n}\n';
+    const t = '{\n  "name": "a",\n  "dependencies": {\n    "pino": "^9.0.0",\n    "zod": "^4.2.0"\n  }\n}\n';
+    const o = '{\n  "name": "a",\n  "dependencies": {\n    "zod": "^4.4.0"\n  }\n}\n';
+    expect(mergeFile({ path: 'package.json', base: b, theirs: t, ours: o })).toMatchObject({
+      action: 'merge',
+      content: '{\n  "name": "a",\n  "dependencies": {\n    "pino": "^9.0.0",\n    "zod": "^4.4.0"\n  }\n}\n',
+    });
+  });
+});
+
+describe('mergeEnv (append-only)', () => {
+  const ex = '# HTTP\nPORT=3000\n\n# Auth\nMCP_API_KEYS=' + SECRET_PLACEHOLDER + '\n';
+  const ex2 = ex + '\n# Cache\nCACHE_TTL_MS=60000\nCACHE_SECRET=' + SECRET_PLACEHOLDER + '\n';
+
+  it('inserts the new settings with their comments and a fresh secret, keeping the old secret', () => {
+    const ours = ex.replace(SECRET_PLACEHOLDER, 'old-secret');
+    const r = mergeEnv(ours, ex, ex2)!;
+    expect(r.startsWith(ours)).toBe(true);
+    expect(r).toContain('# Cache\nCACHE_TTL_MS=60000\n');
+    expect(r).toMatch(/CACHE_SECRET=[\w-]{43}\n$/);
+    expect(r).not.toContain(SECRET_PLACEHOLDER);
+  });
+  it('never changes or removes a line the user has; a removed key stays removed', () => {
+    const ours = 'PORT=4000\n';
+    const r = mergeEnv(ours, ex, ex2)!;
+    expect(r.startsWith('PORT=4000\n')).toBe(true);
+    expect(r).not.toContain('MCP_API_KEYS');
+    expect(r).toContain('CACHE_TTL_MS=60000');
+  });
+  it('changes nothing when the new render adds no setting', () => {
+    expect(mergeEnv('PORT=1\n', ex, ex)).toBeUndefined();
+  });
+});
+
+describe('resolveAddition', () => {
+  const old: Answers = {
+    name: 'app',
+    description: 'D.',
+    transport: 'both',
+    features: ['logging'],
+    auth: 'apikey',
+    store: 'memory',
+    pm: 'pnpm',
+  };
+
+  it('adds to the old answers in registry order and reports present features', () => {
+    const r = resolveAddition(old, ['metrics', 'logging', 'cache'], { store: 'redis' });
+    expect(r.answers).toEqual({ ...old, features: ['cache', 'logging', 'metrics'], store: 'redis' });
+    expect(r.adding).toEqual(['cache', 'metrics']);
+    expect(r.present).toEqual(['logging']);
+  });
+  it('accepts comma-separated lists and "all"', () => {
+    expect(resolveAddition(old, ['cache,breaker'], { yes: true }).adding).toEqual(['cache', 'breaker']);
+    expect(resolveAddition({ ...old, transport: 'stdio' }, ['all'], { yes: true }).adding).toEqual([
+      'cache',
+      'breaker',
+      'docker',
+      'tests',
+    ]);
+  });
+  it('asks for --auth / --store only for features being added, naming the flag', () => {
+    expect(() => resolveAddition(old, ['auth'], {})).toThrow(/Missing auth kind/);
+    expect(() => resolveAddition(old, ['ratelimit'], {})).toThrow(/Missing store/);
+    expect(resolveAddition(old, ['auth'], { auth: 'oauth' }).answers.auth).toBe('oauth');
+    expect(resolveAddition(old, ['auth'], { yes: true }).answers.auth).toBe('apikey');
+  });
+  it('refuses flags that would change a choice the project already made, or that answer nothing', () => {
+    const withAuth: Answers = { ...old, features: ['auth', 'cache'] };
+    expect(() => resolveAddition(withAuth, ['metrics'], { auth: 'oauth' })).toThrow(/already uses apikey auth/);
+    expect(() => resolveAddition(withAuth, ['metrics'], { store: 'redis' })).toThrow(/already keeps cache/);
+    expect(() => resolveAddition(old, ['metrics'], { auth: 'oauth' })).toThrow(/does not add/);
+    expect(() => resolveAddition(old, ['metrics'], { store: 'redis' })).toThrow(/adds neither/);
+    expect(() => resolveAddition(old, ['metrics'], { auth: 'kerberos' })).toThrow(
+      expect.objectContaining({ hint: 'Valid values: apikey, oauth.' }),
+    );
+  });
+  it('refuses unknown features and HTTP-only features on a stdio project with exit code 2', () => {
+    expect(() => resolveAddition(old, ['telepathy'], {})).toThrow(
+      expect.objectContaining({ exitCode: 2, hint: expect.stringMatching(/auth, cache/) }),
+    );
+    expect(() => resolveAddition({ ...old, transport: 'stdio' }, ['metrics'], {})).toThrow(
+      expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/metrics serves HTTP.*stdio-only/) }),
+    );
+  });
+  it('brings in the features a new one requires, with a message', async () => {
+    // No feature of the registry requires another today; pretend metrics needs logging.
+    vi.resetModules();
+    vi.doMock('../../src/features.js', async (importOriginal) => {
+      const real = await importOriginal<typeof import('../../src/features.js')>();
+      return {
+        ...real,
+        feature: (id: string) =>
+          id === 'metrics' ? { ...real.feature('metrics'), requires: ['health'] } : real.feature(id as never),
+      };
+    });
+    try {
+      const { resolveAddition: resolve } = await import('../../src/commands/add.js');
+      const r = resolve(old, ['metrics'], {});
+      expect(r.adding).toEqual(['metrics', 'health']);
+      expect(r.notes).toEqual(['Also adding health (required by metrics).']);
+    } finally {
+      vi.doUnmock('../../src/features.js');
+      vi.resetModules();
+    }
+  });
+});
