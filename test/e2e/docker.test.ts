@@ -60,8 +60,8 @@ describe('Docker image of the generated server', () => {
     const from = await execa('buildah', [...B, 'from', image], { env });
     const c = from.stdout.trim();
     containers.push(c);
-    const inspect = await execa('buildah', [...B, 'inspect', '--format', '{{json .Docker.Config}}', c], { env });
-    const config = JSON.parse(inspect.stdout) as {
+    const inspect = await execa('buildah', [...B, 'inspect', c], { env });
+    const config = (JSON.parse(inspect.stdout) as { Docker: { config: unknown } }).Docker.config as {
       User: string;
       Cmd?: string[];
       Entrypoint?: string[];
