@@ -93,7 +93,8 @@ sharedAnswerOptions(
     .option('--cwd <dir>', 'the project directory', '.'),
 ).action(async (features: string[], opts: Record<string, unknown>) => {
   const { add } = await import('./commands/add.js');
-  const result = await add(features, opts as never, { cwd: process.cwd(), env: process.env, out, interactive: false });
+  const interactive = isInteractive(undefined, Boolean(opts.json));
+  const result = await add(features, opts as never, { cwd: process.cwd(), env: process.env, out, interactive });
   emit(result.json);
   process.exitCode = result.exitCode;
 });

@@ -110,6 +110,24 @@ export function resolveAddition(old: Answers, requested: string[], flags: AddFla
   return { answers, adding, present, notes };
 }
 
+/**
+ * On a terminal, asks what the flags leave open for the features being added (auth kind, store), with the project's
+ * recorded answer as the default: the same resolution order as create (flag > --yes > prompt > exit 2).
+ */
+async function askMissing(old: Answers, requested: string[], flags: AddFlags, ctx: RunContext): Promise<AddFlags> {
+  if (!ctx.interactive || flags.yes) return flags;
+  const { adding, answers } = resolveAddition(old, requested, { ...flags, yes: true });
+  const needsAuth = adding.includes('auth') && flags.auth === undefined;
+  const needsStore = usesStore(answers.features) && !usesStore(old.features) && flags.store === undefined;
+  if (!needsAuth && !needsStore) return flags;
+  const prompter = (await import('../prompts.js')).createPrompter();
+  return {
+    ...flags,
+    ...(needsAuth && { auth: await prompter.auth(old.auth) }),
+    ...(needsStore && { store: await prompter.store(old.store) }),
+  };
+}
+
 /** The whole change as one plan: every generated file merged three ways, then .env and the manifest. */
 export async function planAdd(
   root: string,
@@ -206,7 +224,11 @@ export async function add(
   const pmFlag = flags.pm === undefined ? undefined : oneOf('package manager', '--pm', PMS, flags.pm);
   const manifest = await readManifest(root);
   const old = manifest.answers;
-  const { answers, adding, present, notes } = resolveAddition(old, requested, flags);
+  const { answers, adding, present, notes } = resolveAddition(
+    old,
+    requested,
+    await askMissing(old, requested, flags, ctx),
+  );
   const pm = pmFlag ?? old.pm;
   const base = { ok: true, command: 'add', directory: root, added: adding, alreadyPresent: present };
 

@@ -116,4 +116,15 @@ describe('interactive (a real pty)', () => {
     expect(await s.exit).toBe(130);
     expect(await snapshot(dir)).toEqual(before);
   });
+
+  it('add asks for the store when a feature needs one, defaulting to the recorded answer', async () => {
+    const made = await cli(['grow', '-y', '-t', 'http', '-f', 'tests', '--no-install', '--no-git'], { cwd: work });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const s = pty(['add', 'cache', '--cwd', 'grow', '--no-install'], work);
+    await s.waitFor('Where do the cache and rate limits live?');
+    s.type(`\x1b[B${ENTER}`);
+    expect(await s.exit).toBe(0);
+    const manifest = JSON.parse((await snapshot(path.join(work, 'grow')))['.mcp-prod.json']!);
+    expect(manifest.answers).toMatchObject({ features: ['cache', 'tests'], store: 'redis' });
+  });
 });
