@@ -226,14 +226,8 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
 /** The one-line command that reproduces a run without prompts (DESIGN.md §2). */
 export function reproduceCommand(directoryArg: string, a: Answers): string {
   const parts = ['npx create-mcp-prod', quote(directoryArg)];
-  parts.push(
-    '--name',
-    quote(a.name),
-    '--transport',
-    a.transport,
-    '--features',
-    a.features.length ? a.features.join(',') : "''",
-  );
+  if (a.name !== path.basename(directoryArg)) parts.push('--name', quote(a.name));
+  parts.push('--transport', a.transport, '--features', a.features.length ? a.features.join(',') : "''");
   if (a.features.includes('auth')) parts.push('--auth', a.auth);
   if (a.features.includes('cache') || a.features.includes('ratelimit')) parts.push('--store', a.store);
   parts.push('--pm', a.pm, '--yes');

@@ -17,6 +17,15 @@ export function intro(title: string): void {
   p.intro(title);
 }
 
+export function step(text: string): void {
+  p.log.step(text);
+}
+
+/** A boxed note; long lines (a command to copy) are not wrapped, so they stay copyable. */
+export function note(text: string, title: string): void {
+  p.note(text, title, { format: (line) => line });
+}
+
 export function outro(text: string): void {
   p.outro(text);
 }

@@ -54,7 +54,8 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Creat
     interactive: ctx.interactive,
     prompter: async () => prompts!.createPrompter(),
   });
-  for (const note of notes) out.line(note);
+  const say = (text: string) => (prompts ? prompts.step(text) : out.line(text));
+  for (const note of notes) say(note);
 
   const entries = await existingEntries(directory);
   if (entries && entries.length > 0 && !flags.force) {
@@ -88,13 +89,13 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Creat
   }
 
   await apply(directory, steps, { force: true, faultAfter: faultAfterFromEnv(ctx.env) });
-  out.line(`Created ${answers.name} in ${directory} (${steps.filter((s) => s.action !== 'unchanged').length} files).`);
+  say(`Created ${answers.name} in ${directory} (${steps.filter((s) => s.action !== 'unchanged').length} files).`);
 
   let installed: InstallResult = { ran: false, ok: true, command: `${answers.pm} install` };
   if (flags.install) installed = await install(directory, answers.pm, out);
   let git: GitResult = { ran: false, committed: false, note: 'skipped (--no-git)' };
   if (flags.git) git = await initGit(directory, 'Initial commit from create-mcp-prod');
-  if (flags.git) out.line(`Git: ${git.note}.`);
+  if (flags.git) say(`Git: ${git.note}.`);
 
   const next = nextSteps(dirArg, answers, flags.install && installed.ok);
   const reproduce = ctx.interactive ? reproduceCommand(dirArg, answers) : undefined;
@@ -102,11 +103,12 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Creat
     out.error(`Dependencies did not install (${installed.command}):\n${installed.error ?? ''}`);
     out.line(`The project was kept. Retry with:\n  cd ${dirArg} && ${installed.command}`);
   } else {
-    out.line('\nNext steps:');
-    for (const s of next) out.line(`  ${s}`);
+    if (prompts) prompts.note(next.join('\n'), 'Next steps');
+    else out.line(`\nNext steps:\n${next.map((s) => `  ${s}`).join('\n')}`);
   }
-  if (reproduce) out.line(`\nTo do this again without questions:\n  ${reproduce}`);
   prompts?.outro(installed.ok ? 'Done.' : 'Done, but the install failed.');
+  // Printed after the frame, unwrapped, so it can be copied as is.
+  if (reproduce) out.line(`To do this again without questions:\n  ${reproduce}\n`);
 
   return {
     exitCode: installed.ok ? EXIT.ok : EXIT.failure,
