@@ -22,3 +22,8 @@ const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'ut
 };
 
 export const GENERATOR = { name: pkg.name, version: pkg.version } as const;
+
+/** Precompiled templates, when this code runs from the built bundle (dist/); undefined when run from src/. */
+export const PRECOMPILED = /[\\/]dist[\\/]/.test(fileURLToPath(import.meta.url))
+  ? path.join(PACKAGE_ROOT, 'dist', 'templates.mjs')
+  : undefined;

@@ -50,17 +50,21 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
   try {
     await mkdir(path.join(staging, 'new'), { recursive: true });
     await mkdir(path.join(staging, 'old'), { recursive: true });
-    for (const [i, e] of todo.entries()) {
-      check();
-      if (e.action === 'delete') continue;
-      const file = path.join(staging, 'new', String(i));
-      await writeFile(file, e.content);
-    }
-    check();
     if (!rootExisted) {
-      await mkdir(root, { recursive: true });
-      madeDirs.push(root);
+      // A new project: build the whole tree in the staging folder and move it into place with one rename.
+      await writeTree(path.join(staging, 'tree'), todo);
+      check();
+      if (options.faultAfter !== undefined) throw new CliError(`Simulated I/O failure while writing ${root}.`);
+      await mkdir(path.dirname(root), { recursive: true });
+      await rename(path.join(staging, 'tree'), root);
+      return todo.map((e) => e.path);
     }
+    await Promise.all(
+      todo.map((e, i) =>
+        e.action === 'delete' ? undefined : writeFile(path.join(staging, 'new', String(i)), e.content),
+      ),
+    );
+    check();
     for (const [i, e] of todo.entries()) {
       check();
       if (options.faultAfter !== undefined && i >= options.faultAfter) {
@@ -90,6 +94,16 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
     await rm(staging, { recursive: true, force: true });
   }
   return todo.map((e) => e.path);
+}
+
+/** Writes the files of a plan under `dir`, folders first, files in parallel. */
+async function writeTree(dir: string, todo: Plan): Promise<void> {
+  const files = todo
+    .filter((e) => e.action !== 'delete')
+    .map((e) => ({ file: safeJoin(dir, e.path), content: e.content }));
+  const dirs = [...new Set(files.map((f) => path.dirname(f.file)))];
+  await Promise.all(dirs.map((d) => mkdir(d, { recursive: true })));
+  await Promise.all(files.map((f) => writeFile(f.file, f.content)));
 }
 
 async function rollback(undo: Undo[], madeDirs: string[]): Promise<void> {

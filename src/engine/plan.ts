@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { FileTree } from './render.js';
 import { safeJoin } from './paths.js';
 
@@ -44,9 +44,11 @@ export async function readIfExists(file: string): Promise<string | undefined> {
 
 /** Compares a render with the disk: each file is create, update or unchanged. */
 export async function plan(root: string, tree: FileTree): Promise<Plan> {
+  // A directory that does not exist yet holds nothing to compare with.
+  const fresh = (await stat(root).catch(() => undefined)) === undefined;
   return Promise.all(
     Object.entries(tree).map(async ([rel, content]): Promise<PlanEntry> => {
-      const previous = await readIfExists(safeJoin(root, rel));
+      const previous = fresh ? (safeJoin(root, rel), undefined) : await readIfExists(safeJoin(root, rel));
       if (previous === undefined) return { path: rel, action: 'create', content };
       return { path: rel, action: previous === content ? 'unchanged' : 'update', content, previous };
     }),

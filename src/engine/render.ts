@@ -1,8 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+type TemplateSpecification = ReturnType<typeof import('handlebars').precompile>;
 import type { Answers } from '../answers.js';
 import { BASE, HTTP, REDIS, feature, FEATURE_IDS, type Deps } from '../features.js';
-import { GENERATOR, TEMPLATES_DIR } from '../meta.js';
+import { GENERATOR, PRECOMPILED, TEMPLATES_DIR } from '../meta.js';
 import { runScript } from '../pm.js';
 
 /** A rendered project: POSIX relative path -> file content. Ordered by path. */
@@ -72,34 +74,62 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   return out.sort();
 }
 
-async function loadLayer(layer: string): Promise<Template[]> {
+type RawTemplate = [file: string, body: string | TemplateSpecification];
+
+/** Reads a layer from templates/: each file with its text (a .hbs file's text is compiled below). */
+async function readLayer(layer: string): Promise<RawTemplate[]> {
   const dir = path.join(TEMPLATES_DIR, layer);
-  const files = await listFiles(dir);
-  const needsHandlebars = files.some((f) => f.endsWith('.hbs'));
-  const Handlebars = needsHandlebars ? await handlebars() : undefined;
   return Promise.all(
-    files.map(async (file): Promise<Template> => {
-      const text = await readFile(path.join(dir, file), 'utf8');
-      if (!file.endsWith('.hbs')) return { source: file, render: () => text };
-      const compiled = Handlebars!.compile(text, { strict: true, noEscape: true });
-      return {
-        source: file.slice(0, -'.hbs'.length),
-        render: (ctx) => {
-          try {
-            return compiled(ctx);
-          } catch (err) {
-            throw new Error(`template ${layer}/${file}: ${(err as Error).message}`);
-          }
-        },
-      };
-    }),
+    (await listFiles(dir)).map(async (file): Promise<RawTemplate> => [
+      file,
+      await readFile(path.join(dir, file), 'utf8'),
+    ]),
   );
 }
 
-let hbs: Promise<typeof import('handlebars')> | undefined;
-function handlebars() {
-  hbs ??= import('handlebars').then((mod) => {
-    const H = (mod.default ?? mod) as typeof import('handlebars');
+/**
+ * The built CLI ships dist/templates.mjs, made from templates/ by scripts/precompile-templates.mjs: loading
+ * precompiled templates with handlebars/runtime saves compiling them on every run (bench/cli.mjs). Code run from
+ * src/ (the tests) always reads templates/ itself, so it can never see a stale build.
+ */
+let precompiled: Promise<Record<string, RawTemplate[]> | undefined> | undefined;
+function precompiledLayers() {
+  precompiled ??= PRECOMPILED
+    ? import(pathToFileURL(PRECOMPILED).href).then(
+        (mod: { default: Record<string, RawTemplate[]> }) => mod.default,
+        () => undefined,
+      )
+    : Promise.resolve(undefined);
+  return precompiled;
+}
+
+async function loadLayer(layer: string): Promise<Template[]> {
+  const built = await precompiledLayers();
+  const raw = built ? (built[layer] ?? []) : await readLayer(layer);
+  const needsHandlebars = raw.some(([file]) => file.endsWith('.hbs'));
+  const H = needsHandlebars ? await handlebars(Boolean(built)) : undefined;
+  return raw.map(([file, body]): Template => {
+    if (!file.endsWith('.hbs')) return { source: file, render: () => body as string };
+    const compiled = typeof body === 'string' ? H!.compile(body, { strict: true, noEscape: true }) : H!.template(body);
+    return {
+      source: file.slice(0, -'.hbs'.length),
+      render: (ctx) => {
+        try {
+          return compiled(ctx);
+        } catch (err) {
+          throw new Error(`template ${layer}/${file}: ${(err as Error).message}`);
+        }
+      },
+    };
+  });
+}
+
+type HandlebarsInstance = typeof import('handlebars');
+let hbs: Promise<HandlebarsInstance> | undefined;
+/** The full compiler from templates/, or only the runtime for precompiled templates. */
+function handlebars(runtimeOnly: boolean) {
+  hbs ??= (runtimeOnly ? import('handlebars/runtime') : import('handlebars')).then((mod) => {
+    const H = ((mod as { default?: unknown }).default ?? mod) as HandlebarsInstance;
     const instance = H.create();
     instance.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     instance.registerHelper('not', (a: unknown) => !a);
@@ -120,7 +150,7 @@ export function outputPath(source: string): string {
 }
 
 function sorted(deps: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function withDependencies(json: string, a: Answers, ctx: TemplateContext): string {
