@@ -39,9 +39,9 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/http.js` on a free port and waits until it answers. */
-export async function startHttp(dir: string, env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
+/** Starts `node dist/http.js` on a free port (or `port`) and waits until it answers. */
+export async function startHttp(dir: string, env: Record<string, string>, port?: number): Promise<Running> {
+  port ??= await freePort();
   let logs = '';
   const proc = execa('node', ['dist/http.js'], {
     cwd: dir,
@@ -174,4 +174,46 @@ export async function startRedis(): Promise<
       await proc;
     },
   };
+}
+
+/** A modern-era (2026-07-28) JSON-RPC request over raw HTTP, as the spec puts it on the wire. */
+export async function rpc(
+  url: string,
+  method: string,
+  params: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const name = typeof params.name === 'string' ? params.name : undefined;
+  const res = await fetch(`${url}/mcp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': method,
+      ...(name && { 'mcp-name': name }),
+      ...headers,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method,
+      params: {
+        ...params,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientCapabilities': {},
+          'io.modelcontextprotocol/clientInfo': { name: 'e2e', version: '1.0.0' },
+        },
+      },
+    }),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // SSE or plain text: keep the text.
+  }
+  return { status: res.status, headers: res.headers, body };
 }

@@ -17,6 +17,14 @@ export interface UpstreamResponse {
   body: string;
 }
 
+/**
+ * The upstream did not answer (time-out, refused connection, DNS...). The message is safe to show; with a
+ * circuit breaker, it also counts as a failure of the upstream and may be retried.
+ */
+export class UpstreamUnavailable extends ToolError {
+  override name = 'UpstreamUnavailable';
+}
+
 /** The one way out to the upstream API: every request stays under the configured base URL. */
 export interface Upstream {
   readonly baseUrl: URL;
@@ -61,11 +69,11 @@ export function createUpstream(config: Config['upstream']): Upstream {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       }).catch((error: unknown) => {
         if (timeout.aborted) {
-          throw new ToolError(`upstream did not answer within ${config.timeoutMs} ms`);
+          throw new UpstreamUnavailable(`upstream did not answer within ${config.timeoutMs} ms`);
         }
         if (signal?.aborted) throw error;
         // DNS, refused connection, TLS: worth a clear message to the client, the details go to the logs.
-        throw new ToolError('upstream is unreachable', { cause: error });
+        throw new UpstreamUnavailable('upstream is unreachable', { cause: error });
       });
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
