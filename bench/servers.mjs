@@ -45,7 +45,8 @@ function readDotenv(file) {
 
 /**
  * The generated server runs with its own `.env` (which `create` filled with a fresh API key), info-level
- * logs and NODE_ENV=production. The key is sent as `Authorization: Bearer <key>`.
+ * logs and NODE_ENV=production. The key is sent as `Authorization: Bearer <key>`. The rate limiter stays on (its
+ * cost is part of every request) with a limit the load cannot reach, so that no call is refused.
  */
 function generatedServer() {
   const cwd = path.join(BENCH, 'gen');
@@ -57,7 +58,7 @@ function generatedServer() {
     cwd,
     args: ['dist/http.js'],
     port: 3101,
-    env: { ...dotenv, LOG_LEVEL: 'info', NODE_ENV: 'production' },
+    env: { ...dotenv, LOG_LEVEL: 'info', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '1000000000' },
     probe: '/health',
     headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
     apiKeyVar: keyVar,
