@@ -96,6 +96,16 @@ describe('apply', () => {
     await expect(apply(dir, entries, { faultAfter: 2 })).rejects.toThrow(/Simulated I\/O failure/);
     expect(await snapshot(dir)).toEqual(before);
   });
+  it('Ctrl-C while writing restores every file and exits 130', async () => {
+    await writeFile(path.join(dir, 'keep.txt'), 'mine');
+    const before = await snapshot(dir);
+    const entries = await plan(dir, { 'keep.txt': 'replaced', 'a.txt': 'A', 'src/b.ts': 'B' });
+    const writing = apply(dir, entries);
+    process.emit('SIGINT'); // what a terminal's Ctrl-C delivers; apply() holds it until it has rolled back
+    const err = await writing.catch((e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: 130 });
+    expect(await snapshot(dir)).toEqual(before);
+  });
   it('a failure on a new project leaves no directory', async () => {
     const target = path.join(dir, 'proj');
     await expect(
