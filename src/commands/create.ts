@@ -136,7 +136,7 @@ async function envPlan(directory: string, example: string | undefined): Promise<
 
 function nextSteps(dirArg: string, a: Answers, installed: boolean): string[] {
   const run = runScript(a.pm);
-  const steps = [`cd ${dirArg}`];
+  const steps = dirArg === '.' ? [] : [`cd ${dirArg}`];
   if (!installed) steps.push(`${a.pm} install`);
   steps.push(`${run} build`);
   if (a.features.includes('tests')) steps.push(`${a.pm === 'npm' ? 'npm' : a.pm} test`);
