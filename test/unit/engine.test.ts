@@ -53,7 +53,8 @@ describe('render', () => {
       answers({ auth: 'oauth', store: 'redis' }),
     ]) {
       for (const [file, content] of Object.entries(await render(set))) {
-        expect(content, file).not.toMatch(/\{\{|\}\}/);
+        // GitHub Actions expressions (`${{ matrix.node }}`) are meant to be there.
+        expect(content.replace(/\$\{\{ [\w.]+ \}\}/g, ''), file).not.toMatch(/\{\{|\}\}/);
       }
     }
   });
