@@ -51,9 +51,11 @@ export const HTTP: { dependencies: Deps; devDependencies: Deps } = {
   dependencies: {
     '@modelcontextprotocol/express': '^2.0.2',
     '@modelcontextprotocol/node': '^2.1.2',
+    cors: '^2.8.5',
     express: '^5.3.0',
   },
   devDependencies: {
+    '@types/cors': '^2.8.19',
     '@types/express': '^5.0.6',
   },
 };
