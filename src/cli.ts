@@ -32,16 +32,37 @@ function emit(json: Record<string, unknown>): void {
   if (out.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 }
 
-const sharedAnswerOptions = (cmd: Command) =>
-  cmd
-    .addOption(new Option('--auth <kind>', 'auth kind: apikey | oauth (default: apikey)'))
-    .addOption(new Option('--store <kind>', 'store for cache and rate limits: memory | redis (default: memory)'))
-    .addOption(new Option('--pm <pm>', 'package manager: npm | pnpm | yarn | bun (default: detected, else npm)'))
+/** The options `create` and `add` share; their defaults differ (add keeps what .mcp-prod.json recorded). */
+const sharedAnswerOptions = (cmd: Command, command: 'create' | 'add') => {
+  const recorded = command === 'add' ? 'the answer recorded in .mcp-prod.json' : undefined;
+  return cmd
+    .addOption(new Option('--auth <kind>', `auth kind: apikey | oauth (default: ${recorded ?? 'apikey'})`))
+    .addOption(
+      new Option(
+        '--store <kind>',
+        `store for cache and rate limits: memory | redis (default: ${recorded ?? 'memory'})`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--pm <pm>',
+        `package manager: npm | pnpm | yarn | bun (default: ${recorded ?? 'detected, else npm'})`,
+      ),
+    )
     .option('--no-install', 'do not install dependencies')
     .option('-y, --yes', 'accept the default of every answer not given')
-    .option('--force', 'write into a non-empty directory / write merge conflicts with markers')
-    .option('--dry-run', 'print the plan and write nothing')
+    .option(
+      '--force',
+      command === 'add'
+        ? 'write merge conflicts with markers, as git does'
+        : 'write into a non-empty directory (nothing is deleted)',
+    )
+    .option(
+      '--dry-run',
+      command === 'add' ? 'print the plan and a diff; write nothing' : 'print the plan and write nothing',
+    )
     .option('--json', 'print one JSON object describing the result; implies no prompts');
+};
 
 const program = new Command('create-mcp-prod')
   .usage(
@@ -69,6 +90,7 @@ sharedAnswerOptions(
     .option('--no-git', 'do not initialise a git repository')
     .option('--interactive', 'ask questions even when not on a TTY')
     .option('--no-interactive', 'never ask; a missing answer exits 2 naming its flag'),
+  'create',
 ).action(async (directory: string | undefined, opts: Record<string, unknown>) => {
   const { create } = await import('./commands/create.js');
   const interactive = isInteractive(opts.interactive as boolean | undefined, Boolean(opts.json));
@@ -91,6 +113,7 @@ sharedAnswerOptions(
     .description('add features to the project in --cwd, keeping your edits')
     .argument('<feature...>', 'features to add (see `list`)')
     .option('--cwd <dir>', 'the project directory', '.'),
+  'add',
 ).action(async (features: string[], opts: Record<string, unknown>) => {
   const { add } = await import('./commands/add.js');
   const interactive = isInteractive(undefined, Boolean(opts.json));
