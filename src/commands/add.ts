@@ -4,7 +4,7 @@ import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { buildManifest, MANIFEST, readManifest, serializeManifest, type Manifest } from '../engine/manifest.js';
 import { mergeEnv, mergeFile } from '../engine/merge.js';
 import { safeJoin } from '../engine/paths.js';
-import { readIfExists, writes, type Plan, type PlanEntry } from '../engine/plan.js';
+import { compare, readIfExists, writes, type Plan, type PlanEntry } from '../engine/plan.js';
 import { render, type FileTree } from '../engine/render.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { feature, type FeatureId } from '../features.js';
@@ -153,7 +153,7 @@ export async function planAdd(
   if (env) steps.push(env);
   const previous = await readIfExists(safeJoin(root, MANIFEST));
   const content = serializeManifest(buildManifest(answers, theirs));
-  steps.push({ path: MANIFEST, action: content === previous ? 'unchanged' : 'update', content, previous });
+  steps.push(compare(MANIFEST, content, previous));
   return steps;
 }
 

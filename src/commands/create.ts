@@ -4,7 +4,8 @@ import { reproduceCommand, resolveAnswers, type AnswerFlags, type Answers } from
 import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { envFile } from '../engine/env.js';
 import { buildManifest, MANIFEST, serializeManifest } from '../engine/manifest.js';
-import { plan, type Plan } from '../engine/plan.js';
+import { safeJoin } from '../engine/paths.js';
+import { compare, plan, readIfExists } from '../engine/plan.js';
 import { render } from '../engine/render.js';
 import { cancelled, EXIT, usageError } from '../errors.js';
 import { initGit, type GitResult } from '../git.js';
@@ -72,12 +73,10 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Creat
   }
 
   const tree = await render(answers);
-  const files = await plan(directory, tree);
-  const manifest = serializeManifest(buildManifest(answers, tree));
-  const extra = await plan(directory, { [MANIFEST]: manifest });
-  const steps: Plan = [...files, ...extra];
-  const envEntry = await envPlan(directory, tree['.env.example']);
-  if (envEntry) steps.push(envEntry);
+  const steps = await plan(directory, { ...tree, [MANIFEST]: serializeManifest(buildManifest(answers, tree)) });
+  const previousEnv = await readIfExists(safeJoin(directory, '.env'));
+  const env = envFile(previousEnv, tree['.env.example']);
+  if (env !== undefined) steps.push(compare('.env', env, previousEnv));
 
   const dirArg = path.relative(ctx.cwd, directory) || '.';
   if (flags.dryRun) {
@@ -124,14 +123,6 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Creat
       ...(reproduce ? { reproduce } : {}),
     },
   };
-}
-
-async function envPlan(directory: string, example: string | undefined): Promise<Plan[number] | undefined> {
-  const [entry] = await plan(directory, { '.env': '' });
-  const previous = entry!.previous;
-  const content = envFile(previous, example);
-  if (content === undefined) return undefined;
-  return { path: '.env', action: previous === undefined ? 'create' : 'update', content, previous };
 }
 
 function nextSteps(dirArg: string, a: Answers, installed: boolean): string[] {

@@ -42,15 +42,20 @@ export async function readIfExists(file: string): Promise<string | undefined> {
   }
 }
 
+/** One file's step: create when it is not on disk, else update or unchanged. */
+export function compare(rel: string, content: string, previous: string | undefined): PlanEntry {
+  if (previous === undefined) return { path: rel, action: 'create', content };
+  return { path: rel, action: previous === content ? 'unchanged' : 'update', content, previous };
+}
+
 /** Compares a render with the disk: each file is create, update or unchanged. */
 export async function plan(root: string, tree: FileTree): Promise<Plan> {
   // A directory that does not exist yet holds nothing to compare with.
   const fresh = (await stat(root).catch(() => undefined)) === undefined;
   return Promise.all(
-    Object.entries(tree).map(async ([rel, content]): Promise<PlanEntry> => {
-      const previous = fresh ? (safeJoin(root, rel), undefined) : await readIfExists(safeJoin(root, rel));
-      if (previous === undefined) return { path: rel, action: 'create', content };
-      return { path: rel, action: previous === content ? 'unchanged' : 'update', content, previous };
+    Object.entries(tree).map(async ([rel, content]) => {
+      const file = safeJoin(root, rel); // refuses a path outside the project, for a new one too
+      return compare(rel, content, fresh ? undefined : await readIfExists(file));
     }),
   );
 }

@@ -1,10 +1,10 @@
-import { execa } from 'execa';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER } from '../../src/engine/merge.js';
+import { FEATURE_IDS } from '../../src/features.js';
 import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
-import { inspector, readEnv, startHttp } from './harness.js';
+import { inspector, readEnv, runIn, startHttp } from './harness.js';
 
 /**
  * Issue 5, the full cycle as a user lives it: create the smallest project, make it your own (a tool, server.ts, the
@@ -33,15 +33,7 @@ afterAll(async () => {
   await removeDir(work);
 });
 
-const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
-  execa(cmd, args, {
-    cwd: dir,
-    reject: false,
-    stdin: 'ignore',
-    all: true,
-    timeout: 600_000,
-    env: { CI: 'true', ...env },
-  });
+const run = (cmd: string, args: string[], env: Record<string, string> = {}) => runIn(dir, cmd, args, env);
 
 const read = (file: string) => readFile(path.join(dir, file), 'utf8');
 const edit = async (file: string, change: (s: string) => string) =>
@@ -98,17 +90,7 @@ describe('create, edit, then add every feature in turn', () => {
     }
 
     const manifest = JSON.parse(await read('.mcp-prod.json'));
-    expect(manifest.answers.features).toEqual([
-      'auth',
-      'cache',
-      'breaker',
-      'ratelimit',
-      'logging',
-      'metrics',
-      'health',
-      'docker',
-      'tests',
-    ]);
+    expect(manifest.answers.features).toEqual([...FEATURE_IDS]);
     for (const [file, content] of Object.entries(await snapshot(dir))) expect(content, file).not.toContain(MARKER.ours);
 
     // A second round changes nothing.

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
@@ -10,6 +9,7 @@ import {
   inspector,
   readEnv,
   rpc,
+  runIn,
   startHttp,
   startRedis,
   textOf,
@@ -81,7 +81,7 @@ describe('apikey, rate limit, cache, breaker, metrics on Redis', () => {
       },
     );
     expect(r.exitCode, r.stderr).toBe(0);
-    const build = await execa('npm', ['run', 'build'], { cwd: dir(), reject: false, all: true });
+    const build = await runIn(dir(), 'npm', ['run', 'build']);
     expect(build.exitCode, build.all).toBe(0);
     key = (await readEnv(path.join(dir(), '.env'))).MCP_API_KEYS!.split(',')[0]!;
   });
@@ -254,7 +254,7 @@ describe('OAuth 2.1 resource server', () => {
       timeout: 600_000,
     });
     expect(r.exitCode, r.stderr).toBe(0);
-    const build = await execa('npm', ['run', 'build'], { cwd: dir(), reject: false, all: true });
+    const build = await runIn(dir(), 'npm', ['run', 'build']);
     expect(build.exitCode, build.all).toBe(0);
     const port = await freePort();
     audience = `http://127.0.0.1:${port}/mcp`;

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, ROOT, removeDir, snapshot, tempDir } from '../helpers.js';
-import { callOverHttp, callOverStdio, inspector, readEnv, startHttp, startRedis, textOf } from './harness.js';
+import { callOverHttp, callOverStdio, inspector, readEnv, runIn, startHttp, startRedis, textOf } from './harness.js';
 
 /**
  * Issues 2-4: generated projects, for a spread of feature sets (the smallest, all features, each transport, OAuth
@@ -50,15 +50,7 @@ afterAll(async () => {
   await removeDir(work);
 });
 
-const run = (dir: string, cmd: string, args: string[], env: Record<string, string> = {}) =>
-  execa(cmd, args, {
-    cwd: dir,
-    reject: false,
-    stdin: 'ignore',
-    all: true,
-    timeout: 600_000,
-    env: { CI: 'true', ...env },
-  });
+const run = runIn;
 
 describe.each(MATRIX)('generated project: $id', ({ id, args }) => {
   const dir = () => path.join(work, id);

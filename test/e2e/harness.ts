@@ -20,6 +20,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Runs a command in a generated project as CI would (no stdin, CI=true); never throws, output in `all`. */
+export function runIn(dir: string, cmd: string, args: string[], env: Record<string, string> = {}) {
+  return execa(cmd, args, {
+    cwd: dir,
+    reject: false,
+    stdin: 'ignore',
+    all: true,
+    timeout: 600_000,
+    env: { CI: 'true', ...env },
+  });
+}
+
 /** Reads KEY=VALUE lines of a dotenv file. */
 export async function readEnv(file: string): Promise<Record<string, string>> {
   const text = await readFile(file, 'utf8').catch(() => '');
