@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT, removeDir, snapshot, tempDir } from '../helpers.js';
+import { cli, missingTool, ROOT, removeDir, snapshot, tempDir } from '../helpers.js';
 import { callOverHttp, callOverStdio, inspector, readEnv, runIn, startHttp, startRedis, textOf } from './harness.js';
 
 /**
@@ -43,7 +43,6 @@ const redisUrl = () => ('url' in redis ? redis.url : undefined);
 beforeAll(async () => {
   work = await tempDir('cmp-e2e-');
   redis = await startRedis();
-  if ('skip' in redis) console.warn(`[e2e] Redis cases run without Redis: ${redis.skip}`);
 });
 afterAll(async () => {
   if ('stop' in redis) await redis.stop();
@@ -88,7 +87,7 @@ describe.each(MATRIX)('generated project: $id', ({ id, args }) => {
     const node22 = path.join(ROOT, '.ci', '.node22', 'node_modules', '.bin');
     const version = await execa(path.join(node22, 'node'), ['-v'], { reject: false });
     if (version.exitCode !== 0 || !version.stdout.startsWith('v22.')) {
-      console.warn(`[e2e] Node 22 run skipped: no Node 22 in ${node22} (.ci/run installs one)`);
+      missingTool(`no Node 22 in ${node22} (npm i --prefix .ci/.node22 node@22)`);
       return ctx.skip();
     }
     const test = await run(dir(), 'npm', ['test'], { ...env, PATH: `${node22}:${process.env.PATH}` });
