@@ -24,8 +24,10 @@ export interface Feature {
   description: string;
   /** Features this one needs; `add` and `create` bring them in with a message. */
   requires: readonly FeatureId[];
-  /** Serves HTTP only: refused with --transport stdio (DESIGN.md §2). */
+  /** Serves HTTP only: refused with --transport stdio. */
   httpOnly: boolean;
+  /** Keeps its state in the store chosen with --store (memory or Redis). */
+  usesStore: boolean;
   /** Options of the CLI that only matter with this feature. */
   options: readonly string[];
   dependencies: Deps;
@@ -73,6 +75,7 @@ export const FEATURES: readonly Feature[] = [
     description: 'API keys (Bearer) or an OAuth 2.1 resource server (JWT, RFC 9728 metadata)',
     requires: [],
     httpOnly: true,
+    usesStore: false,
     options: ['--auth'],
     dependencies: { jose: '^6.2.18' },
     devDependencies: {},
@@ -83,6 +86,7 @@ export const FEATURES: readonly Feature[] = [
     description: 'Tool results cached per caller, in memory (lru-cache) or Redis',
     requires: [],
     httpOnly: false,
+    usesStore: true,
     options: ['--store'],
     dependencies: { 'lru-cache': '^11.5.3' },
     devDependencies: {},
@@ -93,6 +97,7 @@ export const FEATURES: readonly Feature[] = [
     description: 'Timeouts, retries with backoff and a circuit breaker on upstream calls (cockatiel)',
     requires: [],
     httpOnly: false,
+    usesStore: false,
     options: [],
     dependencies: { cockatiel: '^4.0.0' },
     devDependencies: {},
@@ -103,6 +108,7 @@ export const FEATURES: readonly Feature[] = [
     description: 'Per-caller limits on tool calls, in memory or shared through Redis',
     requires: [],
     httpOnly: true,
+    usesStore: true,
     options: ['--store'],
     dependencies: { 'rate-limiter-flexible': '^11.4.0' },
     devDependencies: {},
@@ -113,6 +119,7 @@ export const FEATURES: readonly Feature[] = [
     description: 'pino JSON logs on stderr with secrets redacted',
     requires: [],
     httpOnly: false,
+    usesStore: false,
     options: [],
     dependencies: { pino: '^10.4.0' },
     devDependencies: { 'pino-pretty': '^13.2.0' },
@@ -123,6 +130,7 @@ export const FEATURES: readonly Feature[] = [
     description: 'prom-client metrics at GET /metrics',
     requires: [],
     httpOnly: true,
+    usesStore: false,
     options: [],
     dependencies: { 'prom-client': '^15.1.3' },
     devDependencies: {},
@@ -133,6 +141,7 @@ export const FEATURES: readonly Feature[] = [
     description: 'GET /health (liveness) and GET /ready (readiness)',
     requires: [],
     httpOnly: true,
+    usesStore: false,
     options: [],
     dependencies: {},
     devDependencies: {},
@@ -143,6 +152,7 @@ export const FEATURES: readonly Feature[] = [
     description: 'Multi-stage Dockerfile on node:24-slim, .dockerignore and compose.yaml',
     requires: [],
     httpOnly: false,
+    usesStore: false,
     options: [],
     dependencies: {},
     devDependencies: {},
@@ -153,11 +163,25 @@ export const FEATURES: readonly Feature[] = [
     description: 'vitest suite: tools in both protocol eras, HTTP wire, stdio, config, shutdown; CI workflow',
     requires: [],
     httpOnly: false,
+    usesStore: false,
     options: [],
     dependencies: {},
     devDependencies: { vitest: '^5.1.1', '@modelcontextprotocol/client': '^2.4.0' },
   },
 ];
+
+/** The features among `ids` that keep state in the store: --store matters only when there is one. */
+export function storeUsers(ids: readonly FeatureId[]): FeatureId[] {
+  return ids.filter((id) => feature(id).usesStore);
+}
+
+/** The features among `ids` that serve HTTP only. */
+export function httpOnly(ids: readonly FeatureId[]): FeatureId[] {
+  return ids.filter((id) => feature(id).httpOnly);
+}
+
+/** The store options' one-line explanation, for help texts and errors. */
+export const STORE_USERS_TEXT = FEATURE_IDS.filter((id) => FEATURES.find((f) => f.id === id)?.usesStore).join(' and ');
 
 export function feature(id: FeatureId): Feature {
   const found = FEATURES.find((f) => f.id === id);

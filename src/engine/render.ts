@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 type TemplateSpecification = ReturnType<typeof import('handlebars').precompile>;
 import type { Answers } from '../answers.js';
-import { BASE, HTTP, REDIS, feature, FEATURE_IDS, type Deps } from '../features.js';
+import { BASE, HTTP, REDIS, feature, FEATURE_IDS, storeUsers, type Deps } from '../features.js';
 import { GENERATOR, PRECOMPILED, TEMPLATES_DIR } from '../meta.js';
 import { runScript } from '../pm.js';
 
@@ -45,7 +45,7 @@ export function templateContext(a: Answers): TemplateContext {
     apikey: auth === 'apikey',
     oauth: auth === 'oauth',
     store: a.store,
-    redis: a.store === 'redis' && (has('cache') || has('ratelimit')),
+    redis: a.store === 'redis' && storeUsers(a.features).length > 0,
     pm: a.pm,
     run: runScript(a.pm),
     generator: { ...GENERATOR },
