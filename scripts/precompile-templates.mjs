@@ -9,12 +9,15 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const templates = path.join(root, 'templates');
 
+// A folder's definition (feature.ts, base.ts at its root) is bundled with the CLI, not rendered.
+const DEFINITIONS = new Set(['feature.ts', 'base.ts']);
+
 async function files(dir, prefix = '') {
   const out = [];
   for (const e of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...(await files(dir, rel)));
-    else if (e.isFile()) out.push(rel);
+    else if (e.isFile() && !(prefix === '' && DEFINITIONS.has(e.name))) out.push(rel);
   }
   return out.sort();
 }

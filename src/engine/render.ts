@@ -3,7 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 type TemplateSpecification = ReturnType<typeof import('handlebars').precompile>;
 import type { Answers } from '../answers.js';
-import { BASE, HTTP, REDIS, feature, FEATURE_IDS, storeUsers, type Deps } from '../features.js';
+import type { EnvSection, Text } from '../feature-api.js';
+import { BASE, FEATURES, FEATURE_IDS, feature, storeUsers, type Deps, type FeatureId } from '../features.js';
 import { GENERATOR, PRECOMPILED, TEMPLATES_DIR } from '../meta.js';
 import { runScript } from '../pm.js';
 
@@ -26,6 +27,62 @@ export interface TemplateContext {
   pm: Answers['pm'];
   run: string;
   generator: { name: string; version: string };
+  /** The environment of the generated server, from the feature definitions (docs/ARCHITECTURE.md). */
+  env: { sections: RenderedSection[]; vars: RenderedVar[] };
+}
+
+export interface RenderedVar {
+  name: string;
+  schema: string;
+  note: string | undefined;
+  default: string;
+  description: string;
+  example: string;
+  required: boolean;
+  /** The README's line for it, before wrapping: "`NAME` (default): description". */
+  readme: string;
+}
+
+export interface RenderedSection {
+  title: string;
+  vars: RenderedVar[];
+}
+
+function text(t: Text, ctx: TemplateContext): string {
+  return typeof t === 'function' ? t(ctx) : t;
+}
+
+/** Base sections first, then each chosen feature's in registry order, then the base's closing sections. */
+function environment(a: Answers, ctx: TemplateContext): TemplateContext['env'] {
+  const declared: EnvSection[] = [
+    ...BASE.env.first,
+    ...FEATURES.filter((f) => a.features.includes(f.id)).flatMap((f) => f.env),
+    ...BASE.env.last,
+  ];
+  const sections = declared
+    .filter((section) => section.when?.(ctx) ?? true)
+    .map((section) => ({
+      title: text(section.title, ctx),
+      vars: section.vars
+        .filter((v) => v.when?.(ctx) ?? true)
+        .map((v): RenderedVar => {
+          const def = text(v.default, ctx);
+          const description = text(v.description, ctx);
+          const shown = /^(none|required)$/.test(def) || def.includes('`') || def.includes(' ') ? def : `\`${def}\``;
+          return {
+            name: v.name,
+            schema: text(v.schema, ctx),
+            note: v.note,
+            default: def,
+            description,
+            example: v.example === undefined ? def : text(v.example, ctx),
+            required: v.required ?? false,
+            readme: `\`${v.name}\` (${shown}): ${description}`,
+          };
+        }),
+    }))
+    .filter((section) => section.vars.length > 0);
+  return { sections, vars: sections.flatMap((section) => section.vars) };
 }
 
 /** The context every template sees (docs/TEMPLATES.md). */
@@ -33,7 +90,7 @@ export function templateContext(a: Answers): TemplateContext {
   const has = (id: (typeof FEATURE_IDS)[number]) => a.features.includes(id);
   const features = Object.fromEntries(FEATURE_IDS.map((id) => [id, has(id)])) as TemplateContext['features'];
   const auth = has('auth') ? a.auth : false;
-  return {
+  const ctx: TemplateContext = {
     name: a.name,
     description: a.description,
     transport: a.transport,
@@ -49,41 +106,54 @@ export function templateContext(a: Answers): TemplateContext {
     pm: a.pm,
     run: runScript(a.pm),
     generator: { ...GENERATOR },
+    env: { sections: [], vars: [] },
   };
+  ctx.env = environment(a, ctx);
+  return ctx;
 }
 
 interface Template {
-  /** Output path before the `_` -> `.` rename. */
+  /** Output path before the `_` -> `.` rename (for a slot: the slot's name). */
   source: string;
-  render: (ctx: TemplateContext) => string;
+  render: (ctx: TemplateContext, partials: Partials) => string;
 }
 
-const layerCache = new Map<string, Promise<Template[]>>();
+type Partials = Record<string, () => string>;
+
+/** A folder of templates/: the files it writes, and what it contributes to the named places of others. */
+interface Layer {
+  files: Template[];
+  slots: Template[];
+}
+
+const layerCache = new Map<string, Promise<Layer>>();
+
+/** Files at the root of a folder that define it (src/features.ts imports them); they are not output. */
+const DEFINITIONS = new Set(['feature.ts', 'base.ts']);
+const SLOTS = 'slots/';
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return [];
-    throw err;
-  });
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
   const out: string[] = [];
   for (const e of entries) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else if (e.isFile()) out.push(rel);
+    else if (e.isFile() && !(prefix === '' && DEFINITIONS.has(e.name))) out.push(rel);
   }
   return out.sort();
 }
 
 type RawTemplate = [file: string, body: string | TemplateSpecification];
 
-/** Reads a layer from templates/: each file with its text (a .hbs file's text is compiled below). */
+/** Reads a folder of templates/: each file with its text (a .hbs file's text is compiled below). */
 async function readLayer(layer: string): Promise<RawTemplate[]> {
   const dir = path.join(TEMPLATES_DIR, layer);
+  const files = await listFiles(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new Error(`templates/${layer}/ is missing: every feature is a folder there`);
+    throw err;
+  });
   return Promise.all(
-    (await listFiles(dir)).map(async (file): Promise<RawTemplate> => [
-      file,
-      await readFile(path.join(dir, file), 'utf8'),
-    ]),
+    files.map(async (file): Promise<RawTemplate> => [file, await readFile(path.join(dir, file), 'utf8')]),
   );
 }
 
@@ -103,25 +173,39 @@ function precompiledLayers() {
   return precompiled;
 }
 
-async function loadLayer(layer: string): Promise<Template[]> {
+async function loadLayer(layer: string): Promise<Layer> {
   const built = await precompiledLayers();
-  const raw = built ? (built[layer] ?? []) : await readLayer(layer);
+  if (built && !built[layer]) throw new Error(`templates/${layer}/ is missing from the build: run npm run build`);
+  const raw = built ? built[layer]! : await readLayer(layer);
   const needsHandlebars = raw.some(([file]) => file.endsWith('.hbs'));
   const H = needsHandlebars ? await handlebars(Boolean(built)) : undefined;
-  return raw.map(([file, body]): Template => {
+  const templates = raw.map(([file, body]): Template => {
     if (!file.endsWith('.hbs')) return { source: file, render: () => body as string };
     const compiled = typeof body === 'string' ? H!.compile(body, { strict: true, noEscape: true }) : H!.template(body);
     return {
       source: file.slice(0, -'.hbs'.length),
-      render: (ctx) => {
+      render: (ctx, partials) => {
         try {
-          return compiled(ctx);
+          // An indented slot indents its blank lines too: drop that whitespace.
+          return compiled(ctx, { partials }).replace(/^[ \t]+$/gm, '');
         } catch (err) {
           throw new Error(`template ${layer}/${file}: ${(err as Error).message}`);
         }
       },
     };
   });
+  return {
+    files: templates.filter((t) => !t.source.startsWith(SLOTS)),
+    slots: templates
+      .filter((t) => t.source.startsWith(SLOTS))
+      .map((t) => ({ ...t, source: t.source.slice(SLOTS.length) })),
+  };
+}
+
+function layer(id: string): Promise<Layer> {
+  let p = layerCache.get(id);
+  if (!p) layerCache.set(id, (p = loadLayer(id)));
+  return p;
 }
 
 type HandlebarsInstance = typeof import('handlebars');
@@ -136,9 +220,31 @@ function handlebars(runtimeOnly: boolean) {
     instance.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
     instance.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
     instance.registerHelper('json', (v: unknown) => JSON.stringify(v));
+    // {{wrap text prefix="# " first="- " width=100}}: text in lines of at most `width` (116) characters.
+    instance.registerHelper(
+      'wrap',
+      (value: string, options: { hash: { prefix?: string; first?: string; width?: number } }) =>
+        wrap(value, options.hash.first ?? options.hash.prefix ?? '', options.hash.prefix ?? '', options.hash.width),
+    );
     return instance;
   });
   return hbs;
+}
+
+/** Words of `value` in lines of at most 116 characters, the first after `first`, the others after `prefix`. */
+export function wrap(value: string, first: string, prefix: string, width = 116): string {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of value.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = prefix + word;
+    } else line += (empty ? '' : ' ') + word;
+    empty = false;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }
 
 /** `_gitignore` -> `.gitignore`, `_github/x` -> `.github/x`: npm strips some dotfiles from packages. */
@@ -156,8 +262,8 @@ function sorted(deps: Record<string, string>): Record<string, string> {
 function withDependencies(json: string, a: Answers, ctx: TemplateContext): string {
   const pkg = JSON.parse(json) as Record<string, unknown>;
   const sets: { dependencies: Deps; devDependencies: Deps }[] = [BASE, ...a.features.map(feature)];
-  if (ctx.http) sets.push(HTTP);
-  if (ctx.redis) sets.push(REDIS);
+  if (ctx.http) sets.push(BASE.http);
+  if (ctx.redis) sets.push(BASE.redis);
   const dependencies = Object.assign({}, ...sets.map((s) => s.dependencies)) as Record<string, string>;
   const devDependencies = Object.assign({}, ...sets.map((s) => s.devDependencies)) as Record<string, string>;
   const out: Record<string, unknown> = {
@@ -170,31 +276,39 @@ function withDependencies(json: string, a: Answers, ctx: TemplateContext): strin
 }
 
 /**
- * render(answers) -> file tree (DESIGN.md §4). Pure: templates + answers in, `{path: content}` out; the only I/O
- * is reading templates. A file whose render is blank is not generated.
+ * render(answers) -> file tree (docs/ARCHITECTURE.md). Pure: templates + answers in, `{path: content}` out; the
+ * only I/O is reading templates. Base files and the chosen features' files are rendered; each named place
+ * (`{{> slot}}`) receives the chosen features' contributions to it, in registry order. A file whose render is
+ * blank is not generated.
  */
 export async function render(a: Answers): Promise<FileTree> {
   const ctx = templateContext(a);
-  const layers = ['base', ...a.features];
-  const loaded = await Promise.all(
-    layers.map((layer) => {
-      let p = layerCache.get(layer);
-      if (!p) layerCache.set(layer, (p = loadLayer(layer)));
-      return p;
-    }),
-  );
+  const chosen = FEATURE_IDS.filter((id) => a.features.includes(id));
+  const [base, ...features] = await Promise.all(['base', ...FEATURE_IDS].map(layer));
+  const byId = new Map<FeatureId, Layer>(FEATURE_IDS.map((id, i) => [id, features[i]!]));
+
+  // Every slot any feature fills exists, empty unless a chosen feature fills it.
+  const contributions: Record<string, string> = {};
+  for (const l of features) for (const slot of l.slots) contributions[slot.source] ??= '';
+  const partials: Partials = {};
+  for (const name of Object.keys(contributions)) partials[name] = () => contributions[name]!;
+  for (const id of chosen) {
+    for (const slot of byId.get(id)!.slots) contributions[slot.source] += slot.render(ctx, partials);
+  }
+
   const tree: FileTree = {};
   const owner: Record<string, string> = {};
-  loaded.forEach((templates, i) => {
-    for (const t of templates) {
+  const layers: [string, Layer][] = [['base', base!], ...chosen.map((id): [string, Layer] => [id, byId.get(id)!])];
+  for (const [name, l] of layers) {
+    for (const t of l.files) {
       const out = outputPath(t.source);
-      if (owner[out]) throw new Error(`templates ${owner[out]} and ${layers[i]} both write ${out}`);
-      owner[out] = layers[i]!;
-      let content = t.render(ctx);
+      if (owner[out]) throw new Error(`templates ${owner[out]} and ${name} both write ${out}`);
+      owner[out] = name;
+      let content = t.render(ctx, partials);
       if (content.trim() === '') continue;
       if (out === 'package.json') content = withDependencies(content, a, ctx);
       tree[out] = content;
     }
-  });
+  }
   return Object.fromEntries(Object.entries(tree).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }

@@ -1,0 +1,150 @@
+import type { BaseDefinition } from '../../src/feature-api.js';
+
+/** What every generated project has, whatever the features (docs/ARCHITECTURE.md, "Feature modules"). */
+export default {
+  dependencies: {
+    '@modelcontextprotocol/server': '^2.4.0',
+    zod: '^4.6.7',
+  },
+  devDependencies: {
+    '@types/node': '^24.19.2',
+    prettier: '^3.10.1',
+    tsx: '^4.23.15',
+    typescript: '^7.0.2',
+  },
+  http: {
+    dependencies: {
+      '@modelcontextprotocol/express': '^2.0.2',
+      '@modelcontextprotocol/node': '^2.1.2',
+      cors: '^2.8.5',
+      express: '^5.3.0',
+    },
+    devDependencies: {
+      '@types/cors': '^2.8.19',
+      '@types/express': '^5.0.6',
+    },
+  },
+  redis: {
+    dependencies: { ioredis: '^6.0.0' },
+    devDependencies: {},
+  },
+  env: {
+    first: [
+      {
+        title: 'HTTP',
+        when: (ctx) => ctx.http,
+        vars: [
+          {
+            name: 'PORT',
+            schema: 'z.coerce.number().int().min(0).max(65_535).default(3000)',
+            default: '3000',
+            description: 'Port of the HTTP server.',
+          },
+          {
+            name: 'HOST',
+            note: 'Loopback by default: a local server must not be reachable from the network (MCP spec, transports).',
+            schema: "z.string().min(1).default('127.0.0.1')",
+            default: '127.0.0.1',
+            description:
+              'Interface to bind. Keep 127.0.0.1 on a workstation; use 0.0.0.0 in a container, with ALLOWED_HOSTS set.',
+          },
+          {
+            name: 'ALLOWED_HOSTS',
+            schema: 'list',
+            default: 'none',
+            example: '',
+            description:
+              'Host names accepted in the Host header, comma-separated (DNS rebinding protection). Empty: localhost names only when HOST is a loopback address, no check otherwise.',
+          },
+          {
+            name: 'ALLOWED_ORIGINS',
+            note: 'Browsers must not reach the server from other sites, whatever HOST is (MCP spec: validate Origin).',
+            schema: "list.default(['localhost', '127.0.0.1', '[::1]'])",
+            default: 'localhost,127.0.0.1,[::1]',
+            description:
+              'Origin host names browsers may call from, comma-separated; other origins get 403 and these get the CORS headers they need. Requests without an Origin header (most MCP clients) always pass.',
+          },
+          {
+            name: 'MAX_BODY_BYTES',
+            schema: 'z.coerce.number().int().positive().default(1_048_576)',
+            default: '1048576',
+            description: 'Largest request body, in bytes. Larger requests get 413.',
+          },
+        ],
+      },
+      {
+        title: 'Logs (always on stderr)',
+        vars: [
+          {
+            name: 'LOG_LEVEL',
+            schema: "z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')",
+            default: 'info',
+            description: 'fatal, error, warn, info, debug, trace or silent.',
+          },
+        ],
+      },
+      {
+        title: 'Upstream API (the upstream_get tool)',
+        vars: [
+          {
+            name: 'UPSTREAM_BASE_URL',
+            schema: [
+              'z',
+              "    .url({ protocol: /^https?$/ })",
+              "    .refine((url) => !/[?#]/.test(url), 'must not contain a query or a fragment')",
+              "    .default('https://registry.npmjs.org/')",
+            ].join('\n'),
+            default: 'https://registry.npmjs.org/',
+            description: 'Base URL of the API. Callers can only reach paths under it.',
+          },
+          {
+            name: 'UPSTREAM_TOKEN',
+            schema: 'z.string().optional()',
+            default: 'none',
+            example: '',
+            description: 'Bearer token the server sends upstream, if the API needs one. Never a client\'s token.',
+          },
+          {
+            name: 'UPSTREAM_TIMEOUT_MS',
+            schema: 'milliseconds.default(10_000)',
+            default: '10000',
+            description: 'Time limit of one upstream request, in milliseconds.',
+          },
+        ],
+      },
+    ],
+    last: [
+      {
+        title: 'Redis (the store of the cache and the rate limits, shared by every replica)',
+        when: (ctx) => ctx.redis,
+        vars: [
+          {
+            name: 'REDIS_URL',
+            schema: "z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379')",
+            default: 'redis://127.0.0.1:6379',
+            description: 'Where Redis is (redis:// or rediss:// for TLS).',
+          },
+          {
+            name: 'REDIS_KEY_PREFIX',
+            note: "Keeps this server's keys apart from those of other servers on the same Redis.",
+            schema: (ctx) => `z.string().min(1).default('${ctx.name}:')`,
+            default: (ctx) => `${ctx.name}:`,
+            description: 'Prefix of every key this server writes, so that several servers can share one Redis.',
+          },
+        ],
+      },
+      {
+        title: 'Shutdown',
+        vars: [
+          {
+            name: 'SHUTDOWN_TIMEOUT_MS',
+            schema: 'milliseconds.default(10_000)',
+            default: '10000',
+            description:
+              'On SIGTERM or SIGINT, how long (ms) calls in flight get to finish before the process exits anyway.',
+          },
+        ],
+      },
+    ],
+  },
+} satisfies BaseDefinition;

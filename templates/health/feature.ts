@@ -1,0 +1,14 @@
+import { defineFeature } from '../../src/feature-api.js';
+
+export default defineFeature({
+  id: 'health',
+  title: 'Health checks',
+  description: 'GET /health (liveness) and GET /ready (readiness)',
+  requires: [],
+  httpOnly: true,
+  usesStore: false,
+  options: [],
+  dependencies: {},
+  devDependencies: {},
+  env: [],
+});
