@@ -46,7 +46,8 @@ describe('on a Node older than 22', () => {
     if (!node) return ctx.skip();
     const dir = path.join(work, 'repo');
     await execa('mkdir', ['-p', dir]);
-    for (const f of ['package.json', 'package-lock.json', '.npmrc']) await copyFile(path.join(ROOT, f), path.join(dir, f));
+    for (const f of ['package.json', 'package-lock.json', '.npmrc'])
+      await copyFile(path.join(ROOT, f), path.join(dir, f));
     const r = await withOldNode('npm', ['ci', '--no-audit', '--no-fund'], dir);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toMatch(/EBADENGINE/);

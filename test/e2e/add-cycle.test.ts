@@ -7,7 +7,7 @@ import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
 import { inspector, readEnv, runIn, startHttp } from './harness.js';
 
 /**
- * Issue 5, the full cycle as a user lives it: create the smallest project, make it your own (a tool, server.ts, the
+ * The full cycle as a user lives it: create the smallest project, make it your own (a tool, server.ts, the
  * README, package.json and .env), then `add` every feature in turn. Each step keeps every edit; at the end the
  * project installs once, builds, passes its own tests and answers the MCP Inspector over stdio and HTTP.
  */

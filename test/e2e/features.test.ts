@@ -17,7 +17,7 @@ import {
 } from './harness.js';
 
 /**
- * Issue 4, shown against running generated servers (real processes, real Redis, a real JWKS): 401/403/429 with
+ * The features, shown against running generated servers (real processes, real Redis, a real JWKS): 401/403/429 with
  * their headers, the PRM document, a cache hit counted in /metrics, the breaker's open/half-open/closed cycle,
  * one rate limit shared by two replicas, and Redis killed mid-run with the server staying up.
  */
