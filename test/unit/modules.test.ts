@@ -1,0 +1,79 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FEATURE_IDS, FEATURES } from '../../src/features.js';
+import { render } from '../../src/engine/render.js';
+import { ROOT } from '../helpers.js';
+
+// The feature module contract (docs/ARCHITECTURE.md, docs/TEMPLATES.md): one folder per feature, registered once,
+// contributing only to named places that exist.
+const TEMPLATES = path.join(ROOT, 'templates');
+
+async function files(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await files(dir, rel)));
+    else out.push(rel);
+  }
+  return out;
+}
+
+describe('feature modules', () => {
+  it('every folder of templates/ but base is a registered feature with a feature.ts, and the reverse', async () => {
+    const folders = (await readdir(TEMPLATES, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && e.name !== 'base')
+      .map((e) => e.name)
+      .sort();
+    expect(folders).toEqual([...FEATURE_IDS].sort());
+    for (const id of FEATURE_IDS) {
+      const def = (await import(path.join(TEMPLATES, id, 'feature.ts'))) as { default: { id: string } };
+      expect(def.default.id).toBe(id);
+    }
+  });
+
+  it('every slot a feature fills is a named place of some template, and every named place exists', async () => {
+    const used = new Set<string>();
+    const filled = new Map<string, string[]>();
+    for (const layer of ['base', ...FEATURE_IDS]) {
+      for (const file of await files(path.join(TEMPLATES, layer))) {
+        const text = await readFile(path.join(TEMPLATES, layer, file), 'utf8');
+        for (const m of text.matchAll(/\{\{>\s*([\w.-]+)\s*\}\}/g)) used.add(m[1]!);
+        const slot = /^slots\/(.+)\.hbs$/.exec(file);
+        if (slot) filled.set(slot[1]!, [...(filled.get(slot[1]!) ?? []), layer]);
+      }
+    }
+    const orphans = [...filled].filter(([name]) => !used.has(name)).map(([name, by]) => `${name} (${by.join(', ')})`);
+    expect(orphans, 'slots filled but used nowhere').toEqual([]);
+    const unfilled = [...used].filter((name) => !filled.has(name));
+    expect(unfilled, 'named places no feature fills').toEqual([]);
+  });
+
+  it('environment variables are declared once, each with a description', () => {
+    const names = FEATURES.flatMap((f) => f.env.flatMap((s) => s.vars.map((v) => v.name)));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('a feature adds its settings to config.ts, .env.example and the README from one declaration', async () => {
+    const base = {
+      name: 'app',
+      description: 'd',
+      transport: 'http',
+      auth: 'apikey',
+      store: 'memory',
+      pm: 'npm',
+    } as const;
+    for (const f of FEATURES) {
+      const without = await render({ ...base, features: [] });
+      const withIt = await render({ ...base, features: [f.id] });
+      for (const v of f.env.filter((s) => !s.when).flatMap((s) => s.vars.filter((v) => !v.when))) {
+        expect(without['src/config.ts']).not.toContain(`${v.name}:`);
+        expect(withIt['src/config.ts'], `${f.id}: ${v.name} in config.ts`).toContain(`  ${v.name}: `);
+        expect(withIt['.env.example'], `${f.id}: ${v.name} in .env.example`).toMatch(
+          new RegExp(`^(# )?${v.name}=`, 'm'),
+        );
+        expect(withIt['README.md'], `${f.id}: ${v.name} in README`).toContain(`- \`${v.name}\` (`);
+      }
+    }
+  });
+});
