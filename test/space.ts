@@ -1,0 +1,180 @@
+import { AUTH_KINDS, STORES, TRANSPORTS, type Answers, type Transport } from '../src/answers.js';
+import { FEATURE_IDS, feature, storeUsers, type FeatureId } from '../src/features.js';
+import { PMS, type Pm } from '../src/pm.js';
+
+/**
+ * The answer space: every combination of answers the CLI accepts, derived from the feature registry
+ * (src/features.ts), so that a new feature, a new `requires`, `httpOnly` or `usesStore` is covered without editing
+ * this file. Options that only matter with some features (docs/TEMPLATES.md: `auth` with the auth feature, `store`
+ * with a feature that uses the store) take every value only where they matter, and the default elsewhere.
+ *
+ * Besides the whole space: covering sets, small enough to install, type-check and test for real.
+ */
+
+/** Fixed, so that renders (and the committed snapshots) never depend on anything random. */
+export const NAME = 'combo-server';
+export const DESCRIPTION = 'A server that checks one combination of answers.';
+
+/** The value the CLI records for an option that does not matter (src/answers.ts resolveAnswers). */
+const DEFAULT_AUTH = AUTH_KINDS[0];
+const DEFAULT_STORE = STORES[0];
+const DEFAULT_PM: Pm = 'npm';
+
+/** Every subset of `ids`, each in the order of `ids`. */
+function subsets<T>(ids: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let mask = 0; mask < 2 ** ids.length; mask++) out.push(ids.filter((_, i) => mask & (2 ** i)));
+  return out;
+}
+
+/**
+ * The feature sets the CLI can produce for a transport: closed under `requires` (the CLI adds what a feature
+ * requires, so an open set is never recorded) and without HTTP-only features on a stdio server (refused).
+ * In registry order, as the CLI records them.
+ */
+export function featureSets(transport: Transport): FeatureId[][] {
+  return subsets(FEATURE_IDS).filter(
+    (set) =>
+      set.every((id) => feature(id).requires.every((req) => set.includes(req))) &&
+      (transport !== 'stdio' || set.every((id) => !feature(id).httpOnly)),
+  );
+}
+
+export function answers(
+  transport: Transport,
+  features: readonly FeatureId[],
+  over: Partial<Pick<Answers, 'auth' | 'store' | 'pm'>> = {},
+): Answers {
+  return {
+    name: NAME,
+    description: DESCRIPTION,
+    transport,
+    features: FEATURE_IDS.filter((id) => features.includes(id)),
+    auth: over.auth ?? DEFAULT_AUTH,
+    store: over.store ?? DEFAULT_STORE,
+    pm: over.pm ?? DEFAULT_PM,
+  };
+}
+
+/** Whether the auth kind matters for these answers (the auth feature is chosen). */
+export const authMatters = (a: Pick<Answers, 'features'>) => a.features.includes('auth');
+/** Whether the store matters for these answers (a feature that keeps state in it is chosen). */
+export const storeMatters = (a: Pick<Answers, 'features'>) => storeUsers(a.features).length > 0;
+
+/** The whole space, with pm npm: transport x feature sets x auth (where it matters) x store (where it matters). */
+export function answerSpace(): Answers[] {
+  const out: Answers[] = [];
+  for (const transport of TRANSPORTS) {
+    for (const set of featureSets(transport)) {
+      const base = answers(transport, set);
+      for (const auth of authMatters(base) ? AUTH_KINDS : [DEFAULT_AUTH]) {
+        for (const store of storeMatters(base) ? STORES : [DEFAULT_STORE]) {
+          out.push(answers(transport, set, { auth, store }));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The largest feature set a transport accepts. */
+export function allFeatures(transport: Transport): FeatureId[] {
+  return featureSets(transport).reduce((a, b) => (b.length > a.length ? b : a));
+}
+
+/**
+ * The other package managers (pm only changes text: commands in the README, the CI workflow, the Dockerfile):
+ * for each, the smallest stdio project and the largest project on both transports.
+ */
+export function pmProjects(): Answers[] {
+  return PMS.filter((pm) => pm !== DEFAULT_PM).flatMap((pm) => [
+    answers('stdio', [], { pm }),
+    answers('both', allFeatures('both'), { pm, auth: AUTH_KINDS.at(-1), store: STORES.at(-1) }),
+  ]);
+}
+
+/** A short, unique, readable id: `http+auth:oauth+cache+ratelimit+store:redis` (`-none` for no feature). */
+export function comboId(a: Answers): string {
+  const parts: string[] = [a.transport];
+  for (const id of a.features) parts.push(id === 'auth' ? `auth:${a.auth}` : id);
+  if (a.features.length === 0) parts.push('none');
+  if (storeMatters(a)) parts.push(`store:${a.store}`);
+  if (a.pm !== DEFAULT_PM) parts.push(`pm:${a.pm}`);
+  return parts.join('+');
+}
+
+/**
+ * The options a covering set spans, each with the value it has in a combination: the transport, each feature
+ * on/off, the auth kind and the store ("-" where the option does not matter).
+ */
+export function optionValues(a: Answers): string[] {
+  return [
+    `transport=${a.transport}`,
+    ...FEATURE_IDS.map((id) => `${id}=${a.features.includes(id) ? 'on' : 'off'}`),
+    `auth=${authMatters(a) ? a.auth : '-'}`,
+    `store=${storeMatters(a) ? a.store : '-'}`,
+  ];
+}
+
+/** Every pair of option values of a combination. */
+export function pairsOf(a: Answers): string[] {
+  const v = optionValues(a);
+  const out: string[] = [];
+  for (let i = 0; i < v.length; i++) for (let j = i + 1; j < v.length; j++) out.push(`${v[i]} & ${v[j]}`);
+  return out;
+}
+
+/**
+ * Greedy cover: picks candidates until every target that some candidate has is had by a picked one, each time the
+ * candidate with the most targets still missing (the first such, so the result is stable).
+ */
+export function cover(candidates: readonly Answers[], targetsOf: (a: Answers) => string[]): Answers[] {
+  const targets = candidates.map((a) => new Set(targetsOf(a)));
+  const missing = new Set(targets.flatMap((t) => [...t]));
+  const picked: Answers[] = [];
+  while (missing.size > 0) {
+    let best = -1;
+    let bestCount = 0;
+    targets.forEach((t, i) => {
+      let n = 0;
+      for (const x of t) if (missing.has(x)) n++;
+      if (n > bestCount) [best, bestCount] = [i, n];
+    });
+    picked.push(candidates[best]!);
+    for (const x of targets[best]!) missing.delete(x);
+  }
+  return picked;
+}
+
+/**
+ * All pairs: every pair of option values that occurs in the space (transport, each feature on/off, auth kind,
+ * store) occurs together in at least one project of this set.
+ */
+export function pairwiseSet(space: readonly Answers[] = answerSpace()): Answers[] {
+  return cover(space, pairsOf);
+}
+
+/**
+ * Projects whose own test suite is run: each has the `tests` feature; on every transport each other feature it
+ * accepts is on in one and off in another; both auth kinds and both stores occur.
+ */
+export function testedSet(space: readonly Answers[] = answerSpace()): Answers[] {
+  const withTests = space.filter((a) => a.features.includes('tests'));
+  return cover(withTests, (a) => [
+    ...FEATURE_IDS.filter((id) => id !== 'tests').map(
+      (id) => `${a.transport}: ${id}=${a.features.includes(id) ? 'on' : 'off'}`,
+    ),
+    ...(authMatters(a) ? [`auth=${a.auth}`] : []),
+    ...(storeMatters(a) ? [`store=${a.store}`] : []),
+  ]);
+}
+
+/** The representative projects kept under test/snapshots/<name>/. */
+export function snapshotProjects(): Record<string, Answers> {
+  const last = <T>(xs: readonly T[]) => xs[xs.length - 1]!;
+  return {
+    'minimal-stdio': answers('stdio', []),
+    'all-http-apikey-memory': answers('http', allFeatures('http'), { auth: 'apikey', store: 'memory' }),
+    'all-both-oauth-redis': answers('both', allFeatures('both'), { auth: last(AUTH_KINDS), store: last(STORES) }),
+  };
+}
