@@ -156,7 +156,8 @@ export function pairwiseSet(space: readonly Answers[] = answerSpace()): Answers[
 
 /**
  * Projects whose own test suite is run: each has the `tests` feature; on every transport each other feature it
- * accepts is on in one and off in another; both auth kinds and both stores occur.
+ * accepts is on in one and off in another; both auth kinds occur, and each feature that uses the store runs on
+ * both stores.
  */
 export function testedSet(space: readonly Answers[] = answerSpace()): Answers[] {
   const withTests = space.filter((a) => a.features.includes('tests'));
@@ -165,7 +166,7 @@ export function testedSet(space: readonly Answers[] = answerSpace()): Answers[] 
       (id) => `${a.transport}: ${id}=${a.features.includes(id) ? 'on' : 'off'}`,
     ),
     ...(authMatters(a) ? [`auth=${a.auth}`] : []),
-    ...(storeMatters(a) ? [`store=${a.store}`] : []),
+    ...storeUsers(a.features).map((id) => `${id} with store=${a.store}`),
   ]);
 }
 
