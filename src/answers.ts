@@ -1,6 +1,12 @@
+/**
+ * The answers a render needs, and the one resolver that settles them for `create` and `add` (docs/ARCHITECTURE.md,
+ * "Flow"). Each answer comes from, in order: the answers recorded in .mcp-prod.json (`add`) or the defaults
+ * (`create`), then a flag, then a question (only when interactive); an answer still open is an exit 2 naming its
+ * flag. Every flag is checked before anything is asked, and an invalid value is an error, never a default.
+ */
 import path from 'node:path';
-import { FEATURES, FEATURE_IDS, feature, type FeatureId } from './features.js';
 import { usageError } from './errors.js';
+import { feature, FEATURE_IDS, httpOnly, STORE_USERS_TEXT, storeUsers, type FeatureId } from './features.js';
 import { checkName, suggestName } from './name.js';
 import { detectPm, PMS, type Pm } from './pm.js';
 
@@ -23,12 +29,23 @@ export interface Answers {
   pm: Pm;
 }
 
+/** What `create --yes` answers; `add` answers with the recorded answers instead. */
+export const DEFAULTS = {
+  directory: 'mcp-server',
+  description: 'A production-ready MCP server.',
+  transport: 'both',
+  auth: 'apikey',
+  store: 'memory',
+} as const satisfies Partial<Answers> & { directory: string };
+
 /** Flags as commander parsed them; every value is still unchecked text. */
 export interface AnswerFlags {
+  /** The project directory: create's argument, add's --cwd. */
   directory?: string;
   name?: string;
   description?: string;
   transport?: string;
+  /** create: the feature list; add: the features to add. Comma-separated ids, `all`, or empty for none. */
   features?: string;
   auth?: string;
   store?: string;
@@ -43,10 +60,30 @@ export interface Prompter {
   transport(initial: Transport): Promise<Transport>;
   features(choices: readonly FeatureId[], initial: readonly FeatureId[]): Promise<FeatureId[]>;
   auth(initial: AuthKind): Promise<AuthKind>;
-  store(initial: Store): Promise<Store>;
+  /** `users`: the chosen features that keep state in the store. */
+  store(initial: Store, users: readonly FeatureId[]): Promise<Store>;
 }
 
-export const DEFAULT_DIRECTORY = 'mcp-server';
+export interface ResolveContext {
+  cwd: string;
+  interactive: boolean;
+  env: NodeJS.ProcessEnv;
+  /** Loaded only when a question must be asked. */
+  prompter?: () => Promise<Prompter>;
+  /** The project's answers from .mcp-prod.json: `add` starts from them, and only adds features. */
+  recorded?: Answers;
+}
+
+export interface Resolved {
+  answers: Answers;
+  directory: string;
+  /** The package manager for this run's install: --pm, else the answer. */
+  pm: Pm;
+  /** The features this run brings in, in registry order. */
+  adding: FeatureId[];
+  /** Requested features the project already has (`add`): a no-op, reported as such. */
+  present: FeatureId[];
+}
 
 export function oneOf<T extends string>(what: string, flag: string, valid: readonly T[], raw: string): T {
   const value = raw.trim().toLowerCase();
@@ -54,15 +91,10 @@ export function oneOf<T extends string>(what: string, flag: string, valid: reado
   throw usageError(`Invalid ${what} "${raw}" for ${flag}.`, `Valid values: ${valid.join(', ')}.`);
 }
 
-/** Features that fit the transport: the recommended set (DESIGN.md §2). */
+/** Features that fit the transport: the default set, and what `all` means. */
 export function recommendedFeatures(transport: Transport): FeatureId[] {
-  return FEATURES.filter((f) => transport !== 'stdio' || !f.httpOnly).map((f) => f.id);
-}
-
-export interface FeatureSelection {
-  features: FeatureId[];
-  /** Features brought in because a chosen one requires them, with the reason. */
-  added: string[];
+  const http = transport === 'stdio' ? httpOnly(FEATURE_IDS) : [];
+  return FEATURE_IDS.filter((id) => !http.includes(id));
 }
 
 /** Parses `-f` text: comma-separated ids, `all`, or empty for none. */
@@ -82,76 +114,64 @@ export function parseFeatureList(raw: string, transport: Transport): FeatureId[]
   return ids as FeatureId[];
 }
 
-/** Adds required features, orders by the registry and refuses HTTP-only features on a stdio server. */
-export function normalizeFeatures(ids: readonly FeatureId[], transport: Transport): FeatureSelection {
-  const chosen = new Set(ids);
-  const added: string[] = [];
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const id of [...chosen]) {
-      for (const req of feature(id).requires) {
-        if (!chosen.has(req)) {
-          chosen.add(req);
-          added.push(`${req} (required by ${id})`);
-          grew = true;
-        }
-      }
-    }
-  }
-  if (transport === 'stdio') {
-    const httpOnly = FEATURE_IDS.filter((id) => chosen.has(id) && feature(id).httpOnly);
-    if (httpOnly.length > 0) {
-      throw usageError(
-        `${httpOnly.join(', ')} ${httpOnly.length > 1 ? 'serve' : 'serves'} HTTP and cannot be used with --transport stdio.`,
-        'Use --transport both (stdio and HTTP), or leave these features out.',
-      );
-    }
-  }
-  return { features: FEATURE_IDS.filter((id) => chosen.has(id)), added };
-}
-
-function missing(what: string, flag: string): never {
-  throw usageError(
-    `Missing ${what}: no terminal to ask on.`,
-    `Pass ${flag}, or --yes to accept the defaults (run with --help for every flag).`,
-  );
-}
-
-export interface ResolveContext {
-  cwd: string;
-  interactive: boolean;
-  env: NodeJS.ProcessEnv;
-  /** Loaded only when a question must be asked. */
-  prompter?: () => Promise<Prompter>;
-}
-
-export interface Resolved {
-  answers: Answers;
-  directory: string;
-  notes: string[];
-}
-
 /**
- * The answer-resolution table (issue 2): flag > --yes default > prompt (interactive only) > exit 2 naming the flag.
- * Every value is validated; an invalid one is an error, never replaced by a default.
+ * Dedupes and orders by the registry, and refuses HTTP-only features on a stdio server. `recorded` says the
+ * transport is the project's own (`add` never changes it), which changes the advice, not the rule.
  */
-export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): Promise<Resolved> {
-  let prompter: Prompter | undefined;
-  const ask = async (): Promise<Prompter | undefined> => {
-    if (!ctx.interactive || !ctx.prompter) return undefined;
-    prompter ??= await ctx.prompter();
-    return prompter;
-  };
-  const notes: string[] = [];
+export function normalizeFeatures(ids: readonly FeatureId[], transport: Transport, recorded?: Answers): FeatureId[] {
+  const features = FEATURE_IDS.filter((id) => ids.includes(id));
+  const http = transport === 'stdio' ? httpOnly(features) : [];
+  if (http.length > 0) {
+    const serve = `${http.join(', ')} ${http.length > 1 ? 'serve' : 'serves'} HTTP`;
+    throw recorded
+      ? usageError(
+          `${serve}, and ${recorded.name} is a stdio-only server (its recorded transport is "stdio").`,
+          'Leave these features out; `add` does not change the transport. To serve HTTP, create a new project with --transport both and move your code over.',
+        )
+      : usageError(
+          `${serve} and cannot be used with --transport stdio.`,
+          'Use --transport both (stdio and HTTP), or leave these features out.',
+        );
+  }
+  return features;
+}
 
-  // Check every flag given before asking anything, so a typo fails fast.
-  const given = {
-    transport:
-      flags.transport === undefined ? undefined : oneOf('transport', '--transport', TRANSPORTS, flags.transport),
-    auth: flags.auth === undefined ? undefined : oneOf('auth kind', '--auth', AUTH_KINDS, flags.auth),
-    store: flags.store === undefined ? undefined : oneOf('store', '--store', STORES, flags.store),
-    pm: flags.pm === undefined ? undefined : oneOf('package manager', '--pm', PMS, flags.pm),
-  };
+/** An answer that only matters with some features: the features that list its flag among their options. */
+interface OptionAnswer<T extends string> {
+  flag: string;
+  what: string;
+  valid: readonly T[];
+  /** The features among `ids` that this answer is for. */
+  users(ids: readonly FeatureId[]): FeatureId[];
+  /** All of them, for messages: "cache and ratelimit". */
+  usersText: string;
+  ask(p: Prompter, initial: T, users: FeatureId[]): Promise<T>;
+}
+
+const authUsers = (ids: readonly FeatureId[]) => ids.filter((id) => feature(id).options.includes('--auth'));
+const AUTH: OptionAnswer<AuthKind> = {
+  flag: '--auth',
+  what: 'auth kind',
+  valid: AUTH_KINDS,
+  users: authUsers,
+  usersText: authUsers(FEATURE_IDS).join(' and '),
+  ask: (p, initial) => p.auth(initial),
+};
+const STORE: OptionAnswer<Store> = {
+  flag: '--store',
+  what: 'store',
+  valid: STORES,
+  users: storeUsers,
+  usersText: STORE_USERS_TEXT,
+  ask: (p, initial, users) => p.store(initial, users),
+};
+
+function missing(what: string, flag: string, fallback: string): never {
+  throw usageError(`Missing ${what}: no terminal to ask on.`, `Pass ${flag}, or --yes to use ${fallback}.`);
+}
+
+/** Checks every flag given, before anything is asked, so that a typo fails fast. */
+function checkFlags(flags: AnswerFlags) {
   if (flags.name !== undefined) {
     const problem = checkName(flags.name);
     if (problem)
@@ -160,76 +180,144 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
   if (flags.directory !== undefined && flags.directory.trim() === '') {
     throw usageError('The project directory is empty.', 'Pass a directory name, e.g. `create-mcp-prod my-server`.');
   }
-
-  let dirArg = flags.directory;
-  if (dirArg === undefined) {
-    if (flags.yes) dirArg = DEFAULT_DIRECTORY;
-    else
-      dirArg =
-        (await (await ask())?.directory(DEFAULT_DIRECTORY)) ??
-        missing('project directory', 'a directory argument (`create-mcp-prod my-server`)');
-  }
-  const directory = path.resolve(ctx.cwd, dirArg);
-
-  let name = flags.name;
-  if (name === undefined) {
-    const base = path.basename(directory);
-    const problem = checkName(base);
-    if (!problem) name = base;
-    else {
-      const p = await ask();
-      if (p) name = await p.name(suggestName(base), problem);
-      else
-        throw usageError(
-          `The directory name "${base}" is not a valid npm package name: ${problem}.`,
-          `Pass --name ${suggestName(base)}.`,
-        );
-    }
-  }
-
-  let transport = given.transport;
-  if (transport === undefined) {
-    if (flags.yes) transport = 'both';
-    else transport = (await (await ask())?.transport('both')) ?? missing('transport', '--transport <stdio|http|both>');
-  }
-
-  let chosen: FeatureId[];
-  if (flags.features !== undefined) chosen = parseFeatureList(flags.features, transport);
-  else if (flags.yes) chosen = recommendedFeatures(transport);
-  else {
-    const choices = recommendedFeatures(transport);
-    chosen =
-      (await (await ask())?.features(choices, choices)) ??
-      missing('feature list', '--features <list> (e.g. --features all)');
-  }
-  const selection = normalizeFeatures(chosen, transport);
-  if (selection.added.length > 0) notes.push(`Added ${selection.added.join(', ')}.`);
-  const features = selection.features;
-
-  let auth = given.auth;
-  if (auth === undefined) {
-    if (flags.yes || !features.includes('auth')) auth = 'apikey';
-    else auth = (await (await ask())?.auth('apikey')) ?? missing('auth kind', '--auth <apikey|oauth>');
-  }
-
-  let store = given.store;
-  if (store === undefined) {
-    if (flags.yes || !(features.includes('cache') || features.includes('ratelimit'))) store = 'memory';
-    else store = (await (await ask())?.store('memory')) ?? missing('store', '--store <memory|redis>');
-  }
-
-  const description = flags.description?.trim() || `A production-ready MCP server.`;
-  const pm = given.pm ?? detectPm(ctx.env);
-  return { answers: { name, description, transport, features, auth, store, pm }, directory, notes };
+  const check = <T extends string>(raw: string | undefined, what: string, flag: string, valid: readonly T[]) =>
+    raw === undefined ? undefined : oneOf(what, flag, valid, raw);
+  return {
+    transport: check(flags.transport, 'transport', '--transport', TRANSPORTS),
+    auth: check(flags.auth, 'auth kind', '--auth', AUTH_KINDS),
+    store: check(flags.store, 'store', '--store', STORES),
+    pm: check(flags.pm, 'package manager', '--pm', PMS),
+  };
 }
 
-/** The one-line command that reproduces a run without prompts (DESIGN.md §2). */
+export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): Promise<Resolved> {
+  const given = checkFlags(flags);
+  const { recorded } = ctx;
+  let prompter: Prompter | undefined;
+  const ask = async <T>(question: (p: Prompter) => Promise<T>): Promise<T | undefined> => {
+    if (!ctx.interactive || !ctx.prompter) return undefined;
+    prompter ??= await ctx.prompter();
+    return question(prompter);
+  };
+  /** An open answer: its flag, else the default with --yes, else a question, else exit 2 naming the flag. */
+  const settle = async <T>(
+    flag: T | undefined,
+    fallback: T,
+    question: (p: Prompter) => Promise<T>,
+    what: string,
+    how: string,
+    fallbackText = String(fallback),
+  ): Promise<T> => flag ?? (flags.yes ? fallback : ((await ask(question)) ?? missing(what, how, fallbackText)));
+
+  // The project's identity and transport: fixed once the project exists.
+  const directory = path.resolve(
+    ctx.cwd,
+    recorded
+      ? (flags.directory ?? '.')
+      : await settle(
+          flags.directory,
+          DEFAULTS.directory,
+          (p) => p.directory(DEFAULTS.directory),
+          'project directory',
+          'a directory argument (`create-mcp-prod my-server`)',
+        ),
+  );
+  const name = recorded?.name ?? flags.name ?? (await nameOf(directory, ask));
+  const transport =
+    recorded?.transport ??
+    (await settle(
+      given.transport,
+      DEFAULTS.transport,
+      (p) => p.transport(DEFAULTS.transport),
+      'transport',
+      `--transport <${TRANSPORTS.join('|')}>`,
+    ));
+
+  // Features: the recorded ones plus those requested (add), or the chosen set (create).
+  const before = recorded?.features ?? [];
+  const choices = recommendedFeatures(transport);
+  const requested =
+    recorded || flags.features !== undefined
+      ? parseFeatureList(flags.features ?? '', transport)
+      : await settle(
+          undefined,
+          choices,
+          (p) => p.features(choices, choices),
+          'feature list',
+          '--features <list> (e.g. --features all)',
+          'all that fit the transport',
+        );
+  const features = normalizeFeatures([...before, ...requested], transport, recorded);
+
+  // Answers that only matter with some features: open when the first of those features comes in.
+  const option = async <T extends string>(q: OptionAnswer<T>, value: T | undefined, start: T): Promise<T> => {
+    const users = q.users(features);
+    if (q.users(before).length > 0) {
+      if (value !== undefined && value !== start) {
+        throw usageError(
+          `${name} already uses ${start} for ${q.usersText}; \`add\` does not switch it to ${value}.`,
+          `Drop ${q.flag}, or pass ${q.flag} ${start}.`,
+        );
+      }
+      return start;
+    }
+    if (users.length === 0) {
+      // create records every answer (a later `add` defaults to it); add only answers for what it brings in.
+      if (recorded && value !== undefined) {
+        const all = q.users(FEATURE_IDS);
+        throw usageError(
+          `${q.flag} answers for the ${q.usersText} feature${all.length > 1 ? 's' : ''}, which this command does not add.`,
+          `Add ${all.length > 1 ? 'one' : 'it'} too: create-mcp-prod add ${all[0]} ${q.flag} ${value}`,
+        );
+      }
+      return value ?? start;
+    }
+    return settle(
+      value,
+      start,
+      (p) => q.ask(p, start, users),
+      `${q.what} for ${users.join(' and ')}`,
+      `${q.flag} <${q.valid.join('|')}>`,
+    );
+  };
+  const auth = await option(AUTH, given.auth, (recorded ?? DEFAULTS).auth);
+  const store = await option(STORE, given.store, (recorded ?? DEFAULTS).store);
+
+  const description = recorded?.description ?? (flags.description?.trim() || DEFAULTS.description);
+  const pm = recorded?.pm ?? given.pm ?? detectPm(ctx.env);
+  return {
+    // Same key order for create and add, so the manifest of create(F) + add(X) equals that of create(F + X).
+    answers: { name, description, transport, features, auth, store, pm },
+    directory,
+    pm: given.pm ?? pm,
+    adding: features.filter((id) => !before.includes(id)),
+    present: [...new Set(requested.filter((id) => before.includes(id)))],
+  };
+}
+
+/** The directory's base name when it is a valid package name; else a question, or exit 2 suggesting --name. */
+async function nameOf(
+  directory: string,
+  ask: (question: (p: Prompter) => Promise<string>) => Promise<string | undefined>,
+): Promise<string> {
+  const base = path.basename(directory);
+  const problem = checkName(base);
+  if (!problem) return base;
+  const answer = await ask((p) => p.name(suggestName(base), problem));
+  if (answer !== undefined) return answer;
+  throw usageError(
+    `The directory name "${base}" is not a valid npm package name: ${problem}.`,
+    `Pass --name ${suggestName(base)}.`,
+  );
+}
+
+/** The one-line command that reproduces a run without questions. */
 export function reproduceCommand(directoryArg: string, a: Answers): string {
   const parts = ['npx create-mcp-prod', quote(directoryArg)];
   if (a.name !== path.basename(directoryArg)) parts.push('--name', quote(a.name));
   parts.push('--transport', a.transport, '--features', a.features.length ? a.features.join(',') : "''");
-  if (a.features.includes('auth')) parts.push('--auth', a.auth);
-  if (a.features.includes('cache') || a.features.includes('ratelimit')) parts.push('--store', a.store);
+  if (AUTH.users(a.features).length > 0) parts.push('--auth', a.auth);
+  if (STORE.users(a.features).length > 0) parts.push('--store', a.store);
   parts.push('--pm', a.pm, '--yes');
   return parts.join(' ');
 }

@@ -1,12 +1,14 @@
+/**
+ * The entry: parses flags, runs one command, and is the only place that turns errors into output and exit codes.
+ * Commands return their JSON result; `--json` prints exactly one object on stdout. Only commander, kleur and small
+ * modules load here, so --help is fast; each command is imported when it runs.
+ */
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
+import { FORCE_HELP } from './force.js';
 import { GENERATOR } from './meta.js';
 import { createOutput, type Output } from './output.js';
 
-/**
- * The entry: parses flags, runs one command, and is the only place that turns errors into output and exit codes
- * (STYLE.md). Commands return their JSON result; `--json` prints exactly one object on stdout.
- */
 // `create-mcp-prod list | head` closes the pipe early; that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -40,7 +42,7 @@ const sharedAnswerOptions = (cmd: Command, command: 'create' | 'add') => {
     .addOption(
       new Option(
         '--store <kind>',
-        `store for cache and rate limits: memory | redis (default: ${recorded ?? 'memory'})`,
+        `where stateful features keep state (see \`list\`): memory | redis (default: ${recorded ?? 'memory'})`,
       ),
     )
     .addOption(
@@ -51,12 +53,7 @@ const sharedAnswerOptions = (cmd: Command, command: 'create' | 'add') => {
     )
     .option('--no-install', 'do not install dependencies')
     .option('-y, --yes', 'accept the default of every answer not given')
-    .option(
-      '--force',
-      command === 'add'
-        ? 'write merge conflicts with markers, as git does'
-        : 'write into a non-empty directory (nothing is deleted)',
-    )
+    .option('--force', FORCE_HELP)
     .option(
       '--dry-run',
       command === 'add' ? 'print the plan and a diff; write nothing' : 'print the plan and write nothing',
@@ -137,7 +134,7 @@ function fail(err: unknown): void {
       process.exitCode = EXIT.ok;
       return;
     }
-    // commander has printed the message; a bad flag is a usage error (DESIGN.md §2).
+    // commander has printed the message; a bad flag is a usage error.
     if (out.json) emit({ ok: false, error: { message: err.message, exitCode: EXIT.usage } });
     process.exitCode = EXIT.usage;
     return;

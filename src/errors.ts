@@ -1,4 +1,4 @@
-/** Exit codes of DESIGN.md §2. */
+/** The exit codes: ok, failure after planning (I/O, install, conflict), usage (bad input), cancelled (Ctrl-C). */
 export const EXIT = {
   ok: 0,
   failure: 1,

@@ -4,37 +4,49 @@ export interface GitResult {
   note: string;
 }
 
+/** Who makes the first commit when git knows nobody; only for that one commit, nothing is configured. */
+const FALLBACK_IDENTITY = {
+  GIT_AUTHOR_NAME: 'create-mcp-prod',
+  GIT_AUTHOR_EMAIL: 'create-mcp-prod@localhost',
+  GIT_COMMITTER_NAME: 'create-mcp-prod',
+  GIT_COMMITTER_EMAIL: 'create-mcp-prod@localhost',
+};
+
 /**
- * `git init` plus a first commit, unless the project is already inside a work tree. A missing git, or a git without
- * a user identity, never fails the run: it is reported and left to the user (issue 2).
+ * `git init` plus a first commit, unless the project is already inside a work tree. A git without a user identity
+ * still gets its first commit, made as create-mcp-prod and said so. A missing git, or a failing one, never fails the
+ * run: it is reported and left to the user.
  */
 export async function initGit(root: string, message: string): Promise<GitResult> {
   const { execa } = await import('execa');
-  const git = (...args: string[]) => execa('git', args, { cwd: root, reject: false, stdin: 'ignore' });
-  const inside = await git('rev-parse', '--is-inside-work-tree');
+  const git = (args: string[], env?: Record<string, string>) =>
+    execa('git', args, { cwd: root, reject: false, stdin: 'ignore', env });
+  const inside = await git(['rev-parse', '--is-inside-work-tree']);
   if (inside.code === 'ENOENT' || (inside.failed && inside.exitCode === undefined)) {
     return { ran: false, committed: false, note: 'git was not found; no repository was made' };
   }
   if (inside.exitCode === 0 && inside.stdout.trim() === 'true') {
     return { ran: false, committed: false, note: 'already inside a git work tree; left it alone' };
   }
-  const init = await git('init', '--quiet');
+  const init = await git(['init', '--quiet']);
   if (init.exitCode !== 0) return { ran: false, committed: false, note: `git init failed: ${init.stderr.trim()}` };
-  await git('add', '--all');
-  const ident = await git('var', 'GIT_AUTHOR_IDENT');
-  if (ident.exitCode !== 0) {
+  await git(['add', '--all']);
+  const known = await Promise.all(['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT'].map((v) => git(['var', v])));
+  const anonymous = known.some((r) => r.exitCode !== 0);
+  const commit = await git(['commit', '--quiet', '--no-verify', '-m', message], anonymous ? FALLBACK_IDENTITY : {});
+  if (commit.exitCode !== 0) {
     return {
       ran: true,
       committed: false,
-      note: 'initialised a repository; no commit was made because git has no user.name/user.email',
+      note: `initialised a repository; the first commit failed: ${commit.stderr.trim()}`,
     };
   }
-  const commit = await git('commit', '--quiet', '--no-verify', '-m', message);
-  return commit.exitCode === 0
-    ? { ran: true, committed: true, note: 'initialised a repository with a first commit' }
-    : {
-        ran: true,
-        committed: false,
-        note: `initialised a repository; the first commit failed: ${commit.stderr.trim()}`,
-      };
+  return {
+    ran: true,
+    committed: true,
+    note: anonymous
+      ? 'initialised a repository with a first commit by create-mcp-prod, as git has no user.name/user.email ' +
+        '(set them, then `git commit --amend --reset-author` to make it yours)'
+      : 'initialised a repository with a first commit',
+  };
 }

@@ -9,7 +9,7 @@ export interface InstallResult {
   error?: string;
 }
 
-/** Installs dependencies with the chosen package manager (issue 2). On a TTY a spinner, otherwise plain lines. */
+/** Installs dependencies with the chosen package manager. On a TTY a spinner, otherwise plain lines. */
 export async function install(root: string, pm: Pm, out: Output): Promise<InstallResult> {
   const [bin, ...args] = installCommand(pm);
   const command = [bin, ...args].join(' ');

@@ -1,9 +1,9 @@
+/**
+ * Human output. Colour only on a TTY without NO_COLOR or CI, so logs hold no escape codes; with --json nothing human
+ * is printed on stdout, so the one JSON object stays parseable.
+ */
 import kleur from 'kleur';
 
-/**
- * Human output. Colour only on a TTY without NO_COLOR or CI (DESIGN.md §2); with --json nothing human is printed
- * on stdout, so the one JSON object stays parseable.
- */
 export interface Output {
   readonly json: boolean;
   readonly tty: boolean;

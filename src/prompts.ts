@@ -1,10 +1,15 @@
+/**
+ * The only module that talks to a person (docs/ARCHITECTURE.md, "Flow"): the questions of src/answers.ts, asked with
+ * clack. Loaded on demand, so --help and runs without a terminal never import clack.
+ */
 import * as p from '@clack/prompts';
 import type { AuthKind, Prompter, Store, Transport } from './answers.js';
 import { cancelled } from './errors.js';
 import { FEATURES, type FeatureId } from './features.js';
+import { FORCE_PROMISE } from './force.js';
 import { checkName } from './name.js';
 
-/** The only module that talks to a person (STYLE.md). Loaded on demand: --help and CI runs never import clack. */
+/** The answer, or exit 130 when the person pressed Ctrl-C or Escape. */
 function unwrapOr<T>(value: T, output?: NodeJS.WritableStream): Exclude<T, symbol> {
   if (typeof value === 'symbol' || p.isCancel(value)) {
     p.cancel('Cancelled. Nothing was written.', output ? { output: output as NodeJS.WriteStream } : undefined);
@@ -99,11 +104,11 @@ export function createPrompter(
         }),
       );
     },
-    async store(initial) {
+    async store(initial, users) {
       return unwrap(
         await p.select<Store>({
           ...io,
-          message: 'Where do the cache and rate limits live?',
+          message: `Where should ${users.join(' and ')} keep ${users.length > 1 ? 'their' : 'its'} state?`,
           initialValue: initial,
           options: [
             { value: 'memory', label: 'In memory', hint: 'one replica' },
@@ -115,14 +120,14 @@ export function createPrompter(
   };
 }
 
-/** Asks before using a non-empty directory; the default answer is Cancel (issue 2). */
+/** Asks before writing into a non-empty directory, which is what --force allows; the default answer is Cancel. */
 export async function confirmNonEmpty(
   dir: string,
   streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {},
 ): Promise<boolean> {
   const answer = await p.select<'cancel' | 'continue'>({
     ...(streams as object),
-    message: `${dir} is not empty. Write the project into it? (files of the same name are replaced; nothing is deleted)`,
+    message: `${dir} is not empty. Write the project into it? (${FORCE_PROMISE})`,
     initialValue: 'cancel',
     options: [
       { value: 'cancel', label: 'Cancel' },

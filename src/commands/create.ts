@@ -2,17 +2,16 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { reproduceCommand, resolveAnswers, type AnswerFlags, type Answers } from '../answers.js';
 import { apply, faultAfterFromEnv } from '../engine/apply.js';
-import { envFile } from '../engine/env.js';
-import { buildManifest, MANIFEST, serializeManifest } from '../engine/manifest.js';
-import { safeJoin } from '../engine/paths.js';
-import { compare, plan, readIfExists } from '../engine/plan.js';
+import { MANIFEST, recordedHashes } from '../engine/manifest.js';
+import { planProject } from '../engine/plan.js';
 import { render } from '../engine/render.js';
 import { cancelled, EXIT, usageError } from '../errors.js';
+import { FORCE_PROMISE } from '../force.js';
 import { initGit, type GitResult } from '../git.js';
 import { install, type InstallResult } from '../install.js';
 import type { Output } from '../output.js';
 import { runScript } from '../pm.js';
-import { printPlan, planSummary } from './report.js';
+import { conflictError, conflictsOf, fileReport, printPlan, warnMarkers } from './report.js';
 
 export interface CreateFlags extends AnswerFlags {
   install: boolean;
@@ -30,7 +29,7 @@ export interface RunContext {
   interactive: boolean;
 }
 
-export interface CreateResult {
+export interface CommandResult {
   exitCode: number;
   json: Record<string, unknown>;
 }
@@ -38,62 +37,59 @@ export interface CreateResult {
 /** Files that do not make a directory "non-empty" (create-vite treats a lone .git the same way). */
 const IGNORABLE = new Set(['.git', '.DS_Store', 'Thumbs.db']);
 
-async function existingEntries(dir: string): Promise<string[] | undefined> {
+async function existingEntries(dir: string): Promise<string[]> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info) return undefined;
+  if (!info) return [];
   if (!info.isDirectory()) throw usageError(`${dir} exists and is not a directory.`, 'Pick another project directory.');
   return (await readdir(dir)).filter((e) => !IGNORABLE.has(e));
 }
 
-export async function create(flags: CreateFlags, ctx: RunContext): Promise<CreateResult> {
+/** `create-mcp-prod [directory]`: resolve the answers, render, plan against the directory, apply, install, git. */
+export async function create(flags: CreateFlags, ctx: RunContext): Promise<CommandResult> {
   const { out } = ctx;
   const prompts = ctx.interactive ? await import('../prompts.js') : undefined;
   prompts?.intro('create-mcp-prod');
-  const { answers, directory, notes } = await resolveAnswers(flags, {
+  const { answers, directory } = await resolveAnswers(flags, {
     cwd: ctx.cwd,
     env: ctx.env,
     interactive: ctx.interactive,
     prompter: async () => prompts!.createPrompter(),
   });
   const say = (text: string) => (prompts ? prompts.step(text) : out.line(text));
-  for (const note of notes) say(note);
 
+  // A non-empty directory is the one place where create meets files of the user's: --force, or a yes to the question.
   const entries = await existingEntries(directory);
-  if (entries && entries.length > 0 && !flags.force) {
-    const made = entries.includes(MANIFEST)
-      ? ` It already holds a create-mcp-prod project: use \`create-mcp-prod add <feature>\` there.`
-      : '';
-    if (!prompts || !(await prompts.confirmNonEmpty(directory))) {
-      if (prompts) throw cancelled();
-      throw usageError(
-        `${directory} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}).${made}`,
-        'Pick an empty or new directory, or pass --force to write into it (files of the same name are replaced; nothing is deleted).',
-      );
-    }
-  }
+  const force = entries.length > 0 && (flags.force || (await confirmNonEmpty(directory, entries, prompts)));
 
-  const tree = await render(answers);
-  const steps = await plan(directory, { ...tree, [MANIFEST]: serializeManifest(buildManifest(answers, tree)) });
-  const previousEnv = await readIfExists(safeJoin(directory, '.env'));
-  const env = envFile(previousEnv, tree['.env.example']);
-  if (env !== undefined) steps.push(compare('.env', env, previousEnv));
-
+  const theirs = await render(answers);
+  const recorded = entries.includes(MANIFEST) ? await recordedHashes(directory) : undefined;
+  const steps = await planProject(directory, { answers, theirs, recorded });
+  const conflicts = conflictsOf(steps);
+  const files = fileReport(steps);
   const dirArg = path.relative(ctx.cwd, directory) || '.';
+  const exitCode = conflicts.length > 0 ? EXIT.failure : EXIT.ok;
+
   if (flags.dryRun) {
-    printPlan(out, steps, `Dry run: would write ${directory} (nothing was written)`);
+    printPlan(out, steps, `Dry run: would write ${directory} (nothing was written):`);
     return {
-      exitCode: EXIT.ok,
-      json: { ok: true, command: 'create', dryRun: true, directory, answers, files: planSummary(steps) },
+      exitCode,
+      json: { ok: exitCode === EXIT.ok, command: 'create', dryRun: true, directory, answers, files, conflicts },
     };
   }
 
-  await apply(directory, steps, { force: true, faultAfter: faultAfterFromEnv(ctx.env) });
-  say(`Created ${answers.name} in ${directory} (${steps.filter((s) => s.action !== 'unchanged').length} files).`);
+  if (conflicts.length > 0 && !force) throw conflictError(steps);
+  const written = await apply(directory, steps, { force, faultAfter: faultAfterFromEnv(ctx.env) });
+  say(`Created ${answers.name} in ${directory} (${written.length} files written).`);
+  const met = steps.filter((e) => e.previous !== undefined);
+  if (met.length > 0) printPlan(out, met, 'Files that were already there:');
+  if (conflicts.length > 0) warnMarkers(out, conflicts);
 
   let installed: InstallResult = { ran: false, ok: true, command: `${answers.pm} install` };
   if (flags.install) installed = await install(directory, answers.pm, out);
   let git: GitResult = { ran: false, committed: false, note: 'skipped (--no-git)' };
-  if (flags.git) git = await initGit(directory, 'Initial commit from create-mcp-prod');
+  if (flags.git && conflicts.length > 0)
+    git = { ran: false, committed: false, note: 'skipped: resolve the conflict markers first, then run git init' };
+  else if (flags.git) git = await initGit(directory, 'Initial commit from create-mcp-prod');
   if (flags.git) say(`Git: ${git.note}.`);
 
   const next = nextSteps(dirArg, answers, flags.install && installed.ok);
@@ -105,24 +101,47 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Creat
     if (prompts) prompts.note(next.join('\n'), 'Next steps');
     else out.line(`\nNext steps:\n${next.map((s) => `  ${s}`).join('\n')}`);
   }
-  prompts?.outro(installed.ok ? 'Done.' : 'Done, but the install failed.');
+  const ok = installed.ok && conflicts.length === 0;
+  prompts?.outro(
+    ok ? 'Done.' : installed.ok ? 'Done, with conflict markers to resolve.' : 'Done, but the install failed.',
+  );
   // Printed after the frame, unwrapped, so it can be copied as is.
   if (reproduce) out.line(`To do this again without questions:\n  ${reproduce}\n`);
 
   return {
-    exitCode: installed.ok ? EXIT.ok : EXIT.failure,
+    exitCode: ok ? EXIT.ok : EXIT.failure,
     json: {
-      ok: installed.ok,
+      ok,
       command: 'create',
       directory,
       answers,
-      files: planSummary(steps),
+      files,
+      conflicts,
       install: installed,
       git,
       nextSteps: installed.ok ? next : [`cd ${dirArg}`, installed.command],
       ...(reproduce ? { reproduce } : {}),
     },
   };
+}
+
+/** Without --force, a non-empty directory is refused (exit 2), or confirmed on a terminal with Cancel as default. */
+async function confirmNonEmpty(
+  directory: string,
+  entries: string[],
+  prompts: typeof import('../prompts.js') | undefined,
+): Promise<true> {
+  if (prompts) {
+    if (await prompts.confirmNonEmpty(directory)) return true;
+    throw cancelled();
+  }
+  const made = entries.includes(MANIFEST)
+    ? ' It already holds a create-mcp-prod project: use `create-mcp-prod add <feature>` there.'
+    : '';
+  throw usageError(
+    `${directory} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}).${made}`,
+    `Pick an empty or new directory, or pass --force to write into it (${FORCE_PROMISE}).`,
+  );
 }
 
 function nextSteps(dirArg: string, a: Answers, installed: boolean): string[] {

@@ -1,7 +1,13 @@
-import type { Plan } from '../engine/plan.js';
+/**
+ * How `create` and `add` report a plan: the same lines for people, and the same file objects in --json, so a script
+ * reads both commands' results with one parser.
+ */
+import type { Action, Plan, PlanEntry } from '../engine/plan.js';
+import { CliError } from '../errors.js';
+import { FORCE_PROMISE } from '../force.js';
 import { colors, type Output } from '../output.js';
 
-const LABEL: Record<string, (s: string) => string> = {
+const LABEL: Record<Action, (s: string) => string> = {
   create: colors.green,
   update: colors.yellow,
   merge: colors.cyan,
@@ -10,14 +16,72 @@ const LABEL: Record<string, (s: string) => string> = {
   conflict: colors.red,
 };
 
+/** One file in --json: every file has exactly these keys; `note` is null when there is nothing to explain. */
+export interface FileReport {
+  path: string;
+  action: Action;
+  note: string | null;
+}
+
+export function fileReport(steps: Plan): FileReport[] {
+  return steps.map((e) => ({ path: e.path, action: e.action, note: e.note ?? null }));
+}
+
 export function printPlan(out: Output, entries: Plan, title: string): void {
   out.line(title);
   for (const e of entries) {
-    const label = (LABEL[e.action] ?? String)(e.action.padEnd(9));
+    const label = LABEL[e.action](e.action.padEnd(9));
     out.line(`  ${label} ${e.path}${e.note ? colors.dim(`  (${e.note})`) : ''}`);
   }
 }
 
-export function planSummary(entries: Plan): { path: string; action: string; note?: string }[] {
-  return entries.map((e) => ({ path: e.path, action: e.action, ...(e.note ? { note: e.note } : {}) }));
+const DONE: Record<Action, string> = {
+  create: 'created',
+  update: 'updated',
+  merge: 'merged',
+  keep: 'kept',
+  conflict: 'in conflict',
+  unchanged: 'unchanged',
+};
+
+/** "9 updated, 2 merged, 3 created": what changed, for the last line of a run. */
+export function counts(steps: Plan): string {
+  const n = new Map<string, number>();
+  for (const e of steps) if (e.action !== 'unchanged') n.set(DONE[e.action], (n.get(DONE[e.action]) ?? 0) + 1);
+  return [...n].map(([k, v]) => `${v} ${k}`).join(', ') || 'no file changed';
+}
+
+export function conflictsOf(steps: Plan): string[] {
+  return steps.filter((e) => e.action === 'conflict').map((e) => e.path);
+}
+
+/** Stops a run that would conflict without --force; nothing has been written. */
+export function conflictError(steps: Plan): CliError {
+  const conflicts = conflictsOf(steps);
+  return new CliError(
+    `Merge conflicts in ${conflicts.length} file${conflicts.length > 1 ? 's' : ''}: ${conflicts.join(', ')}. Nothing was written.`,
+    {
+      hint:
+        'Your files and the new ones changed the same lines. Run again with --dry-run to see the changes, or with ' +
+        `--force to go on (${FORCE_PROMISE}), then resolve every <<<<<<< ours ... >>>>>>> theirs block by hand.`,
+      details: { files: fileReport(steps), conflicts },
+    },
+  );
+}
+
+export function warnMarkers(out: Output, conflicts: string[]): void {
+  out.warn(
+    `Conflict markers were written to ${conflicts.join(', ')}: resolve every <<<<<<< ours ... >>>>>>> theirs block, then build.`,
+  );
+}
+
+/** A `git diff`-style patch of one step, for --dry-run. */
+export async function unifiedDiff(e: PlanEntry): Promise<string> {
+  const { createTwoFilesPatch } = await import('diff');
+  const from = e.previous === undefined ? '/dev/null' : `a/${e.path}`;
+  const patch = createTwoFilesPatch(from, `b/${e.path}`, e.previous ?? '', e.content, undefined, undefined, {
+    context: 3,
+  });
+  // Drop jsdiff's "=====" index line and empty timestamps, so the output reads like `git diff`.
+  return patch.replace(/^=+\n/, '').replace(/^(---|\+\+\+) (\S+)\t$/gm, '$1 $2');
 }

@@ -26,9 +26,9 @@ interface Undo {
 }
 
 /**
- * Writes a plan as one transaction (DESIGN.md §2, §4): every file is first written into a staging folder beside
- * the project, then moved into place with rename(); replaced files are kept in the staging folder until the end.
- * A failure or Ctrl-C at any point restores the project as it was and removes the staging folder.
+ * Writes a plan as one transaction (docs/ARCHITECTURE.md, "Flow"): every file is first written into a staging
+ * folder beside the project, then moved into place with rename(); replaced files are kept in the staging folder until
+ * the end. A failure or Ctrl-C at any point restores the project as it was and removes the staging folder.
  */
 export async function apply(root: string, entries: Plan, options: ApplyOptions = {}): Promise<string[]> {
   const todo = entries.filter((e) => writes(e, options.force));
@@ -59,11 +59,7 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
       await rename(path.join(staging, 'tree'), root);
       return todo.map((e) => e.path);
     }
-    await Promise.all(
-      todo.map((e, i) =>
-        e.action === 'delete' ? undefined : writeFile(path.join(staging, 'new', String(i)), e.content),
-      ),
-    );
+    await Promise.all(todo.map((e, i) => writeFile(path.join(staging, 'new', String(i)), e.content)));
     check();
     for (const [i, e] of todo.entries()) {
       check();
@@ -78,8 +74,7 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
         await rename(dest, step.backup);
       }
       undo.push(step);
-      // A delete is a move into the staging folder, so a rollback can put the file back.
-      if (e.action !== 'delete') await rename(path.join(staging, 'new', String(i)), dest);
+      await rename(path.join(staging, 'new', String(i)), dest);
     }
   } catch (err) {
     await rollback(undo, madeDirs);
@@ -98,9 +93,7 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
 
 /** Writes the files of a plan under `dir`, folders first, files in parallel. */
 async function writeTree(dir: string, todo: Plan): Promise<void> {
-  const files = todo
-    .filter((e) => e.action !== 'delete')
-    .map((e) => ({ file: safeJoin(dir, e.path), content: e.content }));
+  const files = todo.map((e) => ({ file: safeJoin(dir, e.path), content: e.content }));
   const dirs = [...new Set(files.map((f) => path.dirname(f.file)))];
   await Promise.all(dirs.map((d) => mkdir(d, { recursive: true })));
   await Promise.all(files.map((f) => writeFile(f.file, f.content)));

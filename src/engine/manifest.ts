@@ -5,12 +5,12 @@ import { CliError, EXIT } from '../errors.js';
 import { FEATURE_IDS } from '../features.js';
 import { GENERATOR } from '../meta.js';
 import { PMS } from '../pm.js';
-import { readIfExists } from './plan.js';
+import { readIfExists } from './paths.js';
 import type { FileTree } from './render.js';
 
 export const MANIFEST = '.mcp-prod.json';
 
-/** `.mcp-prod.json` (DESIGN.md §3): who generated the project, with which answers, and the hash of every file. */
+/** `.mcp-prod.json`: who generated the project, with which answers, and the hash of every file as generated. */
 export interface Manifest {
   generator: { name: string; version: string };
   answers: Answers;
@@ -64,6 +64,14 @@ export async function readManifest(root: string): Promise<Manifest> {
     typeof m.files === 'object';
   if (!ok) throw damaged(file, 'its answers or file hashes are missing or invalid');
   return m;
+}
+
+/** The file hashes of the manifest in `root`, when it holds a valid one (a project `create --force` writes over). */
+export async function recordedHashes(root: string): Promise<Manifest['files'] | undefined> {
+  return readManifest(root).then(
+    (m) => m.files,
+    () => undefined,
+  );
 }
 
 function damaged(file: string, why: string): CliError {

@@ -1,19 +1,19 @@
+/**
+ * The three-way merge of one file, shared by `create` and `add` (docs/ARCHITECTURE.md, "Merge rules"): base = what
+ * the recorded answers render (none for `create`), theirs = what the new answers render, ours = the disk. Pure: no
+ * I/O, so every rule below is unit-tested on strings.
+ */
 import { isDeepStrictEqual } from 'node:util';
 import { diff3Merge } from 'node-diff3';
-import { envFile, SECRET_PLACEHOLDER } from './env.js';
 import { hash } from './manifest.js';
 import type { PlanEntry } from './plan.js';
 
-/**
- * The three-way merge of one file for `add` (DESIGN.md §4, issue 5): base = render(old answers), theirs =
- * render(new answers), ours = the disk. Pure: no I/O, so every rule below is unit-tested on strings.
- */
 export interface FileVersions {
   path: string;
-  /** render(old answers); undefined when the old answers do not generate this file. */
+  /** render(recorded answers); undefined when they do not generate this file, or for a new project. */
   base?: string;
-  /** render(new answers); undefined when the new answers no longer generate it. */
-  theirs?: string;
+  /** render(new answers). */
+  theirs: string;
   /** The file on disk; undefined when it is not there. */
   ours?: string;
   /** Hash of the file as last generated, from .mcp-prod.json. */
@@ -30,7 +30,7 @@ export interface TextMerge {
 }
 
 /** Lines with their terminators, so a missing final newline survives the merge. */
-function lines(text: string): string[] {
+export function lines(text: string): string[] {
   return text === '' ? [] : text.split(/(?<=\n)/);
 }
 
@@ -72,7 +72,7 @@ const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' &
 /**
  * Merges JSON by key: what the user did not touch follows theirs (new dependencies and scripts come in, keys we
  * dropped go), what only the user changed is kept, and where both changed one key the user wins. That is the
- * package.json rule of issue 5: a version range or script you changed is never rewritten (shadcn does the same).
+ * package.json rule: a version range or script you changed is never rewritten (shadcn does the same).
  * Returns undefined when a side is not valid JSON; the caller then merges it as text.
  */
 export function mergeJson(ours: string, base: string, theirs: string): JsonMerge | undefined {
@@ -121,28 +121,16 @@ function mergeObject(
 }
 
 /**
- * Decides what happens to one file. Returns undefined when there is nothing to say (a file neither side has).
- * - untouched by the user (disk equals the old render, or its recorded hash) -> take theirs;
+ * Decides what happens to one file. Nothing here overwrites a line of the user's or deletes a file:
+ * - not on disk -> create (with a note when the user deleted it: it comes back only when the new answers change it);
+ * - already equal to theirs -> unchanged;
+ * - untouched by the user (disk equals base, or its recorded hash) -> take theirs;
  * - changed only by the user (theirs equals base) -> keep;
- * - changed by both -> merge; overlapping edits -> conflict (content then holds git-style markers);
- * - deleted by the user -> stays deleted unless the new answers change or add it.
+ * - changed by both, or a file of the user's where we write one -> merge; overlapping edits -> conflict (content
+ *   then holds git-style markers, written only with --force).
  */
-export function mergeFile(v: FileVersions): PlanEntry | undefined {
+export function mergeFile(v: FileVersions): PlanEntry {
   const { path, base, theirs, ours } = v;
-  const untouched = ours !== undefined && (ours === base || (v.recorded !== undefined && hash(ours) === v.recorded));
-
-  if (theirs === undefined) {
-    if (ours === undefined) return undefined;
-    if (untouched)
-      return { path, action: 'delete', content: '', previous: ours, note: 'no longer generated with these features' };
-    return {
-      path,
-      action: 'keep',
-      content: ours,
-      previous: ours,
-      note: 'no longer generated; kept because you edited it',
-    };
-  }
   if (ours === undefined) {
     if (base === undefined) return { path, action: 'create', content: theirs };
     if (theirs === base) return { path, action: 'keep', content: '', note: 'deleted by you; stays deleted' };
@@ -154,6 +142,7 @@ export function mergeFile(v: FileVersions): PlanEntry | undefined {
     };
   }
   if (ours === theirs) return { path, action: 'unchanged', content: ours, previous: ours };
+  const untouched = ours === base || (v.recorded !== undefined && hash(ours) === v.recorded);
   if (untouched) return { path, action: 'update', content: theirs, previous: ours };
   if (theirs === base)
     return {
@@ -164,13 +153,11 @@ export function mergeFile(v: FileVersions): PlanEntry | undefined {
       note: 'edited by you; the new features do not change it',
     };
 
-  // package.json merges by key (issue 5). Other JSON files merge as text first, which keeps their formatting, and by
-  // key only when the text merge conflicts (DESIGN.md §4: JSON files merge by key).
+  // package.json always merges by key, so a user's package.json where we write one keeps every key of theirs. Other
+  // JSON files merge as text first, which keeps their formatting, and by key only when the text merge conflicts.
   let text = path === 'package.json' ? undefined : mergeText(ours, base ?? '', theirs);
-  const json =
-    path.endsWith('.json') && base !== undefined && (!text || text.conflicts > 0)
-      ? mergeJson(ours, base, theirs)
-      : undefined;
+  const byKey = path === 'package.json' || (path.endsWith('.json') && base !== undefined && text!.conflicts > 0);
+  const json = byKey ? mergeJson(ours, base ?? '{}', theirs) : undefined;
   if (json) {
     const note = json.keptYours.length ? `kept your ${json.keptYours.join(', ')}` : 'merged with your edits';
     if (json.content === ours) return { path, action: 'keep', content: ours, previous: ours, note };
@@ -180,7 +167,7 @@ export function mergeFile(v: FileVersions): PlanEntry | undefined {
   if (text.conflicts > 0) {
     const why =
       base === undefined
-        ? 'a file of yours is where a new feature writes one'
+        ? 'a file of yours is where this project writes one'
         : 'you and the new features changed the same lines';
     return {
       path,
@@ -193,62 +180,4 @@ export function mergeFile(v: FileVersions): PlanEntry | undefined {
   if (text.content === ours)
     return { path, action: 'keep', content: ours, previous: ours, note: 'your edits already include the change' };
   return { path, action: 'merge', content: text.content, previous: ours, note: 'merged with your edits' };
-}
-
-/** True when every line of `ours` is still in `merged`, in order: the merge only inserted lines. */
-function onlyInserts(ours: string, merged: string): boolean {
-  const have = lines(merged);
-  let i = 0;
-  for (const line of lines(ours)) {
-    while (i < have.length && have[i] !== line) i++;
-    if (i++ >= have.length) return false;
-  }
-  return true;
-}
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Puts the placeholder back into the lines of .env where create put a secret, so that those lines read as
- * unchanged to the merge (a secret line next to a new section would otherwise conflict). Returns the secrets by line.
- */
-function unfill(ours: string, example: string): { text: string; secrets: Map<string, string> } {
-  const templates = lines(example)
-    .filter((l) => l.includes(SECRET_PLACEHOLDER))
-    .map((t) => ({ t, re: new RegExp(`^${t.split(SECRET_PLACEHOLDER).map(escape).join('\\S*')}$`) }));
-  const secrets = new Map<string, string>();
-  const text = lines(ours)
-    .map((line) => {
-      const hit = templates.find(({ t, re }) => !secrets.has(t) && re.test(line));
-      if (!hit) return line;
-      secrets.set(hit.t, line);
-      return hit.t;
-    })
-    .join('');
-  return { text, secrets };
-}
-
-/**
- * .env is append-only (issue 5): no line the user has is changed or removed. The settings the new features bring
- * (lines of the new .env.example that the old one lacks) are inserted where .env.example has them when a
- * three-way merge can do that by insertion alone, else appended at the end (src/engine/env.ts). New secret
- * placeholders get fresh secrets; existing secrets stay. Returns undefined when nothing changes.
- */
-export function mergeEnv(ours: string, baseExample: string, theirsExample: string): string | undefined {
-  const { text, secrets } = unfill(ours, baseExample);
-  const merged = mergeText(text, baseExample, theirsExample);
-  if (merged.conflicts === 0) {
-    const refilled = lines(merged.content)
-      .map((line) => {
-        const secret = secrets.get(line);
-        if (secret === undefined) return line;
-        secrets.delete(line);
-        return secret;
-      })
-      .join('');
-    if (onlyInserts(ours, refilled)) return refilled === ours ? undefined : envFile(undefined, refilled);
-  }
-  const had = new Set(lines(baseExample));
-  const fresh = lines(theirsExample).filter((line) => !had.has(line));
-  return fresh.length === 0 ? undefined : envFile(ours, fresh.join(''));
 }

@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
 
@@ -38,4 +39,14 @@ function realOrUndefined(p: string): string | undefined {
 
 function realOrSelf(p: string): string {
   return realOrUndefined(p) ?? p;
+}
+
+/** A file's text, or undefined when there is no such file. */
+export async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }

@@ -1,13 +1,20 @@
-import { readFile, stat } from 'node:fs/promises';
+/**
+ * Planning, shared by `create` and `add` (docs/ARCHITECTURE.md, "Flow"): the new render compared with the disk, file
+ * by file, as one list of steps. Nothing is written here; src/engine/apply.ts writes a plan as one transaction.
+ */
+import { stat } from 'node:fs/promises';
+import type { Answers } from '../answers.js';
+import { envStep } from './env.js';
+import { buildManifest, MANIFEST, serializeManifest } from './manifest.js';
+import { mergeFile } from './merge.js';
+import { readIfExists, safeJoin } from './paths.js';
 import type { FileTree } from './render.js';
-import { safeJoin } from './paths.js';
 
 /**
- * What happens to one file. create/update/unchanged come from comparing a render with the disk; merge/keep/conflict
- * come from `add`'s three-way merge (src/engine/merge.ts), and so does delete: a file the new answers no longer
- * generate, removed only when the user never edited it.
+ * What happens to one file: create/update/unchanged compare a render with the disk; merge/keep/conflict come from
+ * the three-way merge (src/engine/merge.ts). No action deletes a file.
  */
-export type Action = 'create' | 'update' | 'unchanged' | 'merge' | 'keep' | 'conflict' | 'delete';
+export type Action = 'create' | 'update' | 'unchanged' | 'merge' | 'keep' | 'conflict';
 
 export interface PlanEntry {
   path: string;
@@ -16,7 +23,7 @@ export interface PlanEntry {
   content: string;
   /** The file on disk before, when there is one. */
   previous?: string;
-  /** Why, when the action needs explaining (e.g. "deleted by you; needed by cache"). */
+  /** Why, when the action needs explaining (e.g. "deleted by you; stays deleted"). */
   note?: string;
 }
 
@@ -28,34 +35,68 @@ export function writes(entry: PlanEntry, force = false): boolean {
     entry.action === 'create' ||
     entry.action === 'update' ||
     entry.action === 'merge' ||
-    entry.action === 'delete' ||
     (force && entry.action === 'conflict')
   );
 }
 
-export async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/** One file's step: create when it is not on disk, else update or unchanged. */
+/** One file that only we write (the manifest): create when it is not on disk, else update or unchanged. */
 export function compare(rel: string, content: string, previous: string | undefined): PlanEntry {
   if (previous === undefined) return { path: rel, action: 'create', content };
   return { path: rel, action: previous === content ? 'unchanged' : 'update', content, previous };
 }
 
-/** Compares a render with the disk: each file is create, update or unchanged. */
-export async function plan(root: string, tree: FileTree): Promise<Plan> {
-  // A directory that does not exist yet holds nothing to compare with.
-  const fresh = (await stat(root).catch(() => undefined)) === undefined;
+export interface Change {
+  /** The answers after this run; recorded in the manifest. */
+  answers: Answers;
+  /** render(answers). */
+  theirs: FileTree;
+  /** render(the recorded answers), for a project that exists (`add`); absent for a new one (`create`). */
+  base?: FileTree;
+  /** The hash of every file as last generated, from the manifest on disk. */
+  recorded?: Readonly<Record<string, string>>;
+}
+
+/** Every rendered file's step, decided by the three-way rules of src/engine/merge.ts against the disk. */
+export async function planFiles(root: string, change: Omit<Change, 'answers'>): Promise<Plan> {
+  return filesOf(await reader(root), change);
+}
+
+function filesOf(read: Reader, change: Omit<Change, 'answers'>): Promise<Plan> {
   return Promise.all(
-    Object.entries(tree).map(async ([rel, content]) => {
-      const file = safeJoin(root, rel); // refuses a path outside the project, for a new one too
-      return compare(rel, content, fresh ? undefined : await readIfExists(file));
-    }),
+    Object.entries(change.theirs).map(async ([rel, theirs]) =>
+      mergeFile({
+        path: rel,
+        base: change.base?.[rel],
+        theirs,
+        ours: await read(rel),
+        recorded: change.recorded?.[rel],
+      }),
+    ),
   );
+}
+
+/** The whole change as one plan: every rendered file, then .env, then the manifest. */
+export async function planProject(root: string, change: Change): Promise<Plan> {
+  const read = await reader(root);
+  const steps = await filesOf(read, change);
+  const env = envStep(
+    await read('.env'),
+    change.base?.['.env.example'],
+    change.theirs['.env.example'],
+    change.base === undefined,
+  );
+  if (env) steps.push(env);
+  steps.push(compare(MANIFEST, serializeManifest(buildManifest(change.answers, change.theirs)), await read(MANIFEST)));
+  return steps;
+}
+
+type Reader = (rel: string) => Promise<string | undefined>;
+
+/** Reads a project's file by its relative path; a directory that does not exist yet holds nothing to read. */
+async function reader(root: string): Promise<Reader> {
+  const exists = (await stat(root).catch(() => undefined)) !== undefined;
+  return async (rel) => {
+    const file = safeJoin(root, rel); // refuses a path outside the project, for a new one too
+    return exists ? readIfExists(file) : undefined;
+  };
 }

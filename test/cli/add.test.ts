@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER } from '../../src/engine/merge.js';
 import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
 
-// `create-mcp-prod add` (issue 5) on real projects made by the built bin, without installs. These tests only rely on
+// `create-mcp-prod add` on real projects made by the built bin, without installs. These tests only rely on
 // what every render has (package.json, .env.example, src/server.ts, README.md); which files a feature changes is
 // worked out from the renders themselves, so templates can evolve without breaking them.
 let work: string;
@@ -142,9 +142,9 @@ describe('add', () => {
     expect(after['README.md']).toContain('## Our deployment');
     expect(after['.env']).toContain('MY_SETTING=1\n');
     for (const [file, content] of Object.entries(after)) expect(content, file).not.toContain(MARKER.ours);
-    const byPath = Object.fromEntries(result.files.map((f: { path: string; result: string }) => [f.path, f.result]));
-    expect(byPath['package.json']).toBe('merged');
-    expect(['kept', 'merged']).toContain(byPath['src/tools/echo.ts']);
+    const byPath = Object.fromEntries(result.files.map((f: { path: string; action: string }) => [f.path, f.action]));
+    expect(byPath['package.json']).toBe('merge');
+    expect(['keep', 'merge']).toContain(byPath['src/tools/echo.ts']);
     expect(result.conflicts).toEqual([]);
   });
 
@@ -201,7 +201,7 @@ describe('add', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 
-  it('--json reports each file as created / updated / merged / kept / conflict / unchanged', async () => {
+  it('--json reports each file as { path, action, note } with the plan actions', async () => {
     const dir = await create(['-f', '']);
     await writeFile(path.join(dir, 'src/tools/echo.ts'), '// all mine\n');
     const r = await add(dir, ['docker', 'cache', '--store', 'memory', '--json']);
@@ -214,13 +214,15 @@ describe('add', () => {
       alreadyPresent: [],
       answers: { features: ['cache', 'docker'] },
     });
-    const byPath = Object.fromEntries(result.files.map((f: { path: string; result: string }) => [f.path, f.result]));
-    expect(byPath['Dockerfile']).toBe('created');
-    expect(byPath['package.json']).toBe('updated');
-    expect(byPath['src/tools/echo.ts']).toBe('kept');
-    expect(byPath['.mcp-prod.json']).toBe('updated');
-    for (const f of result.files)
-      expect(['created', 'updated', 'merged', 'kept', 'conflict', 'unchanged', 'deleted']).toContain(f.result);
+    const byPath = Object.fromEntries(result.files.map((f: { path: string; action: string }) => [f.path, f.action]));
+    expect(byPath['Dockerfile']).toBe('create');
+    expect(byPath['package.json']).toBe('update');
+    expect(byPath['src/tools/echo.ts']).toBe('keep');
+    expect(byPath['.mcp-prod.json']).toBe('update');
+    for (const f of result.files) {
+      expect(Object.keys(f).sort()).toEqual(['action', 'note', 'path']);
+      expect(['create', 'update', 'merge', 'keep', 'conflict', 'unchanged']).toContain(f.action);
+    }
   });
 
   it('a file you deleted stays deleted unless the new features need it', async () => {
@@ -231,7 +233,7 @@ describe('add', () => {
     const r = await add(dir, ['docker', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const entry = JSON.parse(r.stdout).files.find((f: { path: string }) => f.path === untouchedByDocker);
-    expect(entry).toMatchObject({ result: 'kept', note: expect.stringMatching(/deleted by you; stays deleted/) });
+    expect(entry).toMatchObject({ action: 'keep', note: expect.stringMatching(/deleted by you; stays deleted/) });
     expect((await snapshot(dir))[untouchedByDocker]).toBeUndefined();
 
     // package.json always changes when a feature with dependencies comes in: deleted, it comes back.

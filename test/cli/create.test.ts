@@ -1,9 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARKER } from '../../src/engine/merge.js';
 import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
 
-// The built bin, spawned without a TTY and with CI=true, as scripts and CI run it (issue 2).
+// The built bin, spawned without a TTY and with CI=true, as scripts and CI run it.
 let work: string;
 beforeAll(async () => {
   work = await tempDir('cmp-cli-');
@@ -73,6 +75,36 @@ describe('without a TTY', () => {
     await removeDir(dir);
   });
 
+  it('--force overwrites no file of yours: a clash gets conflict markers (exit 1), package.json merges by key', async () => {
+    const dir = path.join(work, 'clash');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'README.md'), '# My notes\n');
+    await writeFile(
+      path.join(dir, 'package.json'),
+      '{\n  "name": "mine",\n  "scripts": {\n    "seed": "node seed.js"\n  }\n}\n',
+    );
+    const r = await cli(['clash', '-y', '--force', '--json', ...offline], { cwd: work });
+    expect(r.exitCode, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ ok: false, conflicts: ['README.md'], git: { ran: false } });
+    const after = await snapshot(dir);
+    expect(after['README.md']).toMatch(new RegExp(`^${MARKER.ours}\\n# My notes\\n${MARKER.sep}\\n# clash\\n`));
+    expect(after['README.md']).toMatch(new RegExp(`^${MARKER.theirs}$`, 'm'));
+    const pkg = JSON.parse(after['package.json']!);
+    expect(pkg).toMatchObject({ name: 'mine', scripts: { seed: 'node seed.js', build: expect.any(String) } });
+    expect(pkg.dependencies['@modelcontextprotocol/server']).toBeDefined();
+    const byPath = Object.fromEntries(result.files.map((f: { path: string }) => [f.path, f]));
+    expect(byPath['package.json']).toEqual({ path: 'package.json', action: 'merge', note: 'kept your name' });
+    expect(byPath['src/server.ts']).toEqual({ path: 'src/server.ts', action: 'create', note: null });
+
+    // Planned again: the files it wrote are recognised by their recorded hashes; yours still clash.
+    const again = await cli(['clash', '-y', '--force', '--dry-run', '--json', ...offline], { cwd: work });
+    expect(again.exitCode).toBe(1);
+    const actions = new Set(JSON.parse(again.stdout).files.map((f: { action: string }) => f.action));
+    expect([...actions].sort()).toEqual(['conflict', 'keep', 'unchanged']);
+    await removeDir(dir);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const r = await cli(['dry', '-y', '--dry-run', ...offline], { cwd: work });
     expect(r.exitCode, r.stderr).toBe(0);
@@ -87,9 +119,35 @@ describe('without a TTY', () => {
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ ok: true, command: 'create', answers: { name: 'jsonapp', transport: 'both' } });
     expect(result.files.map((f: { path: string }) => f.path)).toContain('package.json');
+    expect(result.files.find((f: { path: string }) => f.path === 'package.json')).toEqual({
+      path: 'package.json',
+      action: 'create',
+      note: null,
+    });
+    expect(result.conflicts).toEqual([]);
     expect(result.install).toMatchObject({ ran: false });
     expect(result.nextSteps[0]).toBe('cd jsonapp');
     await removeDir(path.join(work, 'jsonapp'));
+  });
+
+  it('create --json and add --json describe files with exactly the same keys', async () => {
+    const made = await cli(['samekeys', '-y', '-f', '', '--json', ...offline], { cwd: work });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const dir = path.join(work, 'samekeys');
+    await writeFile(path.join(dir, 'README.md'), `${(await snapshot(dir))['README.md']}\nMine.\n`);
+    const grown = await cli(['add', 'docker', 'logging', '--json', '--no-install'], { cwd: dir });
+    expect(grown.exitCode, grown.stderr).toBe(0);
+    const files = [...JSON.parse(made.stdout).files, ...JSON.parse(grown.stdout).files] as Record<string, unknown>[];
+    const shapes = new Set(files.map((f) => Object.keys(f).sort().join(',')));
+    expect([...shapes]).toEqual(['action,note,path']);
+    // The same vocabulary: every action either command reports is one of the plan's actions.
+    const actions = new Set(files.map((f) => f.action));
+    expect(
+      [...actions].filter((a) => !['create', 'update', 'merge', 'keep', 'conflict', 'unchanged'].includes(a as string)),
+    ).toEqual([]);
+    expect(actions).toContain('create');
+    expect(actions).toContain('merge');
+    await removeDir(dir);
   });
 
   it('--json errors are JSON too, with the exit code', async () => {
@@ -125,21 +183,46 @@ describe('without a TTY', () => {
 
   it('git init makes a first commit even without a git identity', async () => {
     const home = await tempDir('cmp-home-');
-    const r = await cli(['gitapp', '-y', '--no-install'], {
-      cwd: work,
-      env: {
-        HOME: home,
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: path.join(home, 'none'),
-        GIT_AUTHOR_NAME: '',
-        GIT_COMMITTER_NAME: '',
-        EMAIL: '',
-      },
-    });
+    const noIdentity = {
+      HOME: home,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: path.join(home, 'none'),
+      GIT_AUTHOR_NAME: '',
+      GIT_COMMITTER_NAME: '',
+      EMAIL: '',
+    };
+    const r = await cli(['gitapp', '-y', '--no-install', '--json'], { cwd: work, env: noIdentity });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Git: initialised a repository/);
-    expect(await readFile(path.join(work, 'gitapp', '.git', 'HEAD'), 'utf8')).toContain('ref');
-    await removeDir(path.join(work, 'gitapp'));
+    expect(JSON.parse(r.stdout).git).toMatchObject({ ran: true, committed: true });
+    const dir = path.join(work, 'gitapp');
+    const log = await execa('git', ['log', '--format=%an|%s'], { cwd: dir, env: noIdentity });
+    expect(log.stdout).toBe('create-mcp-prod|Initial commit from create-mcp-prod');
+    const tracked = await execa('git', ['ls-files'], { cwd: dir, env: noIdentity });
+    expect(tracked.stdout.split('\n')).toEqual(
+      expect.arrayContaining(['package.json', '.mcp-prod.json', 'src/server.ts']),
+    );
+    expect((await execa('git', ['status', '--porcelain'], { cwd: dir, env: noIdentity })).stdout).toBe('');
+    await removeDir(dir);
+    await removeDir(home);
+  });
+
+  it('git init makes the first commit as the user when git knows them', async () => {
+    const home = await tempDir('cmp-home-');
+    const env = {
+      HOME: home,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: path.join(home, 'none'),
+      GIT_AUTHOR_NAME: 'Ada',
+      GIT_AUTHOR_EMAIL: 'ada@example.com',
+      GIT_COMMITTER_NAME: 'Ada',
+      GIT_COMMITTER_EMAIL: 'ada@example.com',
+    };
+    const r = await cli(['gitada', '-y', '--no-install'], { cwd: work, env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Git: initialised a repository with a first commit.');
+    const log = await execa('git', ['log', '--format=%an <%ae>'], { cwd: path.join(work, 'gitada'), env });
+    expect(log.stdout).toBe('Ada <ada@example.com>');
+    await removeDir(path.join(work, 'gitada'));
     await removeDir(home);
   });
 

@@ -76,7 +76,7 @@ describe('interactive (a real pty)', () => {
     s.type(ENTER);
     await s.waitFor('How do clients authenticate?');
     s.type(ENTER);
-    await s.waitFor('Where do the cache and rate limits live?');
+    await s.waitFor('Where should cache and ratelimit keep their state?');
     s.type(ENTER);
     expect(await s.exit).toBe(0);
     expect(s.screen()).toContain('To do this again without questions');
@@ -119,7 +119,7 @@ describe('interactive (a real pty)', () => {
     const made = await cli(['grow', '-y', '-t', 'http', '-f', 'tests', '--no-install', '--no-git'], { cwd: work });
     expect(made.exitCode, made.stderr).toBe(0);
     const s = pty(['add', 'cache', '--cwd', 'grow', '--no-install'], work);
-    await s.waitFor('Where do the cache and rate limits live?');
+    await s.waitFor('Where should cache keep its state?');
     s.type(`\x1b[B${ENTER}`);
     expect(await s.exit).toBe(0);
     const manifest = JSON.parse((await snapshot(path.join(work, 'grow')))['.mcp-prod.json']!);

@@ -4,26 +4,30 @@ import {
   parseFeatureList,
   recommendedFeatures,
   resolveAnswers,
+  type Answers,
   type Prompter,
 } from '../../src/answers.js';
 import { CliError } from '../../src/errors.js';
+import { FEATURE_IDS, storeUsers } from '../../src/features.js';
 
 const base = { cwd: '/work', env: {} as NodeJS.ProcessEnv };
 
-/** A prompter that answers from a script and records what was asked. */
+/** A prompter that answers from a script and records what was asked, and with which arguments. */
 function scripted(answers: Partial<Record<keyof Prompter, unknown>>) {
   const asked: string[] = [];
+  const args: Record<string, unknown[]> = {};
   const prompter = Object.fromEntries(
     (['directory', 'name', 'transport', 'features', 'auth', 'store'] as const).map((q) => [
       q,
-      async () => {
+      async (...a: unknown[]) => {
         asked.push(q);
+        args[q] = a;
         if (!(q in answers)) throw new Error(`unexpected question ${q}`);
         return answers[q];
       },
     ]),
   ) as unknown as Prompter;
-  return { asked, prompter: async () => prompter };
+  return { asked, args, prompter: async () => prompter };
 }
 
 async function usage(p: Promise<unknown>): Promise<CliError> {
@@ -36,7 +40,7 @@ async function usage(p: Promise<unknown>): Promise<CliError> {
   return err as CliError;
 }
 
-describe('answer resolution: flag > --yes default > prompt > exit 2', () => {
+describe('create: defaults, then flags, then questions (interactive only), else exit 2', () => {
   it('takes every answer from flags without asking', async () => {
     const s = scripted({});
     const r = await resolveAnswers(
@@ -75,6 +79,23 @@ describe('answer resolution: flag > --yes default > prompt > exit 2', () => {
     const r = await resolveAnswers({ directory: 'x' }, { ...base, interactive: true, prompter: s.prompter });
     expect(s.asked).toEqual(['transport', 'features', 'auth', 'store']);
     expect(r.answers).toMatchObject({ transport: 'both', features: ['auth', 'cache'], auth: 'oauth', store: 'redis' });
+  });
+
+  it('names the features the store is for when it asks', async () => {
+    const s = scripted({ store: 'redis' });
+    await resolveAnswers(
+      { directory: 'x', transport: 'http', features: 'cache,metrics' },
+      { ...base, interactive: true, prompter: s.prompter },
+    );
+    expect(s.args.store).toEqual(['memory', ['cache']]);
+  });
+
+  it('records an answer no chosen feature needs, for a later add to default to', async () => {
+    const r = await resolveAnswers(
+      { directory: 'x', transport: 'http', features: '', auth: 'oauth', store: 'redis' },
+      { ...base, interactive: false },
+    );
+    expect(r.answers).toMatchObject({ features: [], auth: 'oauth', store: 'redis' });
   });
 
   it('does not ask auth or store for features that do not need them', async () => {
@@ -127,7 +148,7 @@ describe('answer resolution: flag > --yes default > prompt > exit 2', () => {
 
 describe('feature lists', () => {
   it('parses, dedupes and orders by the registry', () => {
-    expect(normalizeFeatures(parseFeatureList('tests, cache,cache,auth', 'http'), 'http').features).toEqual([
+    expect(normalizeFeatures(parseFeatureList('tests, cache,cache,auth', 'http'), 'http')).toEqual([
       'auth',
       'cache',
       'tests',
@@ -145,5 +166,94 @@ describe('feature lists', () => {
   });
   it('the recommended stdio set has no HTTP-only feature', () => {
     expect(recommendedFeatures('stdio')).toEqual(['cache', 'breaker', 'logging', 'docker', 'tests']);
+  });
+});
+
+describe('add: the recorded answers, then flags, then questions (interactive only), else exit 2', () => {
+  const recorded: Answers = {
+    name: 'app',
+    description: 'D.',
+    transport: 'both',
+    features: ['logging'],
+    auth: 'apikey',
+    store: 'memory',
+    pm: 'pnpm',
+  };
+  const add = (features: string, flags: object = {}, over: Partial<Answers> = {}, interactive = false) =>
+    resolveAnswers(
+      { directory: '.', features, ...flags },
+      { ...base, interactive, recorded: { ...recorded, ...over } },
+    );
+
+  it('adds to the recorded answers in registry order and reports present features', async () => {
+    const r = await add('metrics,logging,cache', { store: 'redis' });
+    expect(r.answers).toEqual({ ...recorded, features: ['cache', 'logging', 'metrics'], store: 'redis' });
+    expect(r.adding).toEqual(['cache', 'metrics']);
+    expect(r.present).toEqual(['logging']);
+    expect(r.directory).toBe('/work');
+  });
+  it('keeps the recorded package manager; --pm only picks the one for this run', async () => {
+    const r = await add('breaker', { pm: 'npm' });
+    expect(r.answers.pm).toBe('pnpm');
+    expect(r.pm).toBe('npm');
+  });
+  it('"all" means every feature that fits the recorded transport', async () => {
+    const r = await add('all', { yes: true }, { transport: 'stdio' });
+    expect(r.adding).toEqual(['cache', 'breaker', 'docker', 'tests']);
+  });
+  it('answers --auth / --store only for features being added, naming the flag when missing', async () => {
+    await expect(add('auth')).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/Missing auth kind/),
+    });
+    await expect(add('ratelimit')).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'Missing store for ratelimit: no terminal to ask on.',
+      hint: 'Pass --store <memory|redis>, or --yes to use memory.',
+    });
+    expect((await add('auth', { auth: 'oauth' })).answers.auth).toBe('oauth');
+    expect((await add('auth', { yes: true }, { auth: 'oauth' })).answers.auth).toBe('oauth');
+  });
+  it('asks on a terminal with the recorded answer as the default, once, and only what is open', async () => {
+    const s = scripted({ store: 'redis' });
+    const r = await resolveAnswers(
+      { directory: '.', features: 'cache,metrics' },
+      { ...base, interactive: true, prompter: s.prompter, recorded },
+    );
+    expect(s.asked).toEqual(['store']);
+    expect(s.args.store).toEqual(['memory', ['cache']]);
+    expect(r.answers.store).toBe('redis');
+  });
+  it('refuses a flag that would switch a recorded choice, or that answers for no feature being added', async () => {
+    const withAuth = { features: ['auth', 'cache'] as Answers['features'] };
+    await expect(add('metrics', { auth: 'oauth' }, withAuth)).rejects.toThrow(/app already uses apikey for auth/);
+    await expect(add('metrics', { store: 'redis' }, withAuth)).rejects.toThrow(
+      /app already uses memory for cache and ratelimit/,
+    );
+    expect((await add('ratelimit', { store: 'memory' }, withAuth)).answers.store).toBe('memory');
+    await expect(add('metrics', { auth: 'oauth' })).rejects.toThrow(/--auth answers for the auth feature/);
+    await expect(add('metrics', { store: 'redis' })).rejects.toMatchObject({
+      message: expect.stringMatching(/--store answers for the cache and ratelimit features/),
+      hint: 'Add one too: create-mcp-prod add cache --store redis',
+    });
+    await expect(add('metrics', { auth: 'kerberos' })).rejects.toMatchObject({ hint: 'Valid values: apikey, oauth.' });
+  });
+  it('refuses unknown features, and HTTP-only features on a stdio project, with exit code 2', async () => {
+    await expect(add('telepathy')).rejects.toMatchObject({ exitCode: 2, hint: expect.stringMatching(/auth, cache/) });
+    await expect(add('metrics', {}, { transport: 'stdio' })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/metrics serves HTTP, and app is a stdio-only server/),
+    });
+  });
+  it('asks for the store exactly when the first feature that uses it comes in', async () => {
+    for (const id of FEATURE_IDS.filter((f) => f !== 'logging')) {
+      const r = add(id, id === 'auth' ? { auth: 'apikey' } : {});
+      if (storeUsers([id]).length > 0) await expect(r, id).rejects.toThrow(`Missing store for ${id}`);
+      else await expect(r, id).resolves.toMatchObject({ adding: [id] });
+    }
+    // With a store user recorded, the next one is not asked about: the project has made that choice.
+    await expect(add('ratelimit', {}, { features: ['cache'], store: 'redis' })).resolves.toMatchObject({
+      answers: { store: 'redis' },
+    });
   });
 });

@@ -1,12 +1,12 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers.js';
 import { apply } from '../../src/engine/apply.js';
 import { envFile, SECRET_PLACEHOLDER } from '../../src/engine/env.js';
-import { buildManifest, hash } from '../../src/engine/manifest.js';
+import { buildManifest, hash, MANIFEST, serializeManifest } from '../../src/engine/manifest.js';
 import { safeJoin } from '../../src/engine/paths.js';
-import { plan } from '../../src/engine/plan.js';
+import { planFiles, planProject } from '../../src/engine/plan.js';
 import { outputPath, render } from '../../src/engine/render.js';
 import { FEATURE_IDS } from '../../src/features.js';
 import { removeDir, snapshot, tempDir } from '../helpers.js';
@@ -60,16 +60,33 @@ describe('render', () => {
   });
 });
 
+const plan = (root: string, theirs: Record<string, string>) => planFiles(root, { theirs });
+
+/** A plan over files we generated before and nobody edited since (their hashes are recorded): they are updated. */
+async function regenerate(root: string, theirs: Record<string, string>) {
+  const recorded = Object.fromEntries(Object.entries(await snapshot(root)).map(([p, c]) => [p, hash(c)]));
+  return planFiles(root, { theirs, recorded });
+}
+
 describe('plan', () => {
-  it('marks each file create, update or unchanged', async () => {
-    await writeFile(path.join(dir, 'same.txt'), 'a');
-    await writeFile(path.join(dir, 'diff.txt'), 'old');
-    const p = await plan(dir, { 'new.txt': 'n', 'same.txt': 'a', 'diff.txt': 'new' });
+  it('for a new project: create, unchanged, and a conflict where a file of the user differs', async () => {
+    await writeFile(path.join(dir, 'same.txt'), 'a\n');
+    await writeFile(path.join(dir, 'diff.txt'), 'mine\n');
+    const p = await plan(dir, { 'new.txt': 'n\n', 'same.txt': 'a\n', 'diff.txt': 'ours\n' });
     expect(p.map((e) => [e.path, e.action])).toEqual([
       ['new.txt', 'create'],
       ['same.txt', 'unchanged'],
-      ['diff.txt', 'update'],
+      ['diff.txt', 'conflict'],
     ]);
+  });
+  it('the whole change: files, then .env from the example, then the manifest', async () => {
+    const a = answers({ features: [], transport: 'stdio' });
+    const theirs = await render(a);
+    const target = path.join(dir, 'proj');
+    const p = await planProject(target, { answers: a, theirs });
+    expect(p.map((e) => e.path)).toEqual([...Object.keys(theirs), '.env', MANIFEST]);
+    expect(p.every((e) => e.action === 'create')).toBe(true);
+    expect(p.at(-1)!.content).toBe(serializeManifest(buildManifest(a, theirs)));
   });
   it('refuses paths outside the project', async () => {
     expect(() => safeJoin(dir, '../evil')).toThrow(/not a plain path/);
@@ -88,19 +105,30 @@ describe('apply', () => {
     expect(await snapshot(target)).toEqual({ 'a.txt': 'A', 'src/b.ts': 'B' });
     expect(await snapshot(dir)).toEqual({ 'proj/a.txt': 'A', 'proj/src/b.ts': 'B' }); // no staging folder left
   });
+  it('writes a conflict (with its markers) only with force, and never touches files the plan does not name', async () => {
+    await writeFile(path.join(dir, 'mine.txt'), 'mine\n');
+    await writeFile(path.join(dir, 'notes.txt'), 'notes\n');
+    const entries = await plan(dir, { 'mine.txt': 'ours\n', 'new.txt': 'new\n' });
+    expect(await apply(dir, entries)).toEqual(['new.txt']);
+    expect(await snapshot(dir)).toEqual({ 'mine.txt': 'mine\n', 'new.txt': 'new\n', 'notes.txt': 'notes\n' });
+    expect(await apply(dir, entries, { force: true })).toEqual(['mine.txt', 'new.txt']);
+    expect((await snapshot(dir))['mine.txt']).toBe('<<<<<<< ours\nmine\n=======\nours\n>>>>>>> theirs\n');
+    expect((await snapshot(dir))['notes.txt']).toBe('notes\n');
+  });
   it('a failure mid-apply restores every file and leaves nothing behind', async () => {
     await mkdir(path.join(dir, 'src'));
     await writeFile(path.join(dir, 'keep.txt'), 'mine');
     await writeFile(path.join(dir, 'src/b.ts'), 'old b');
     const before = await snapshot(dir);
-    const entries = await plan(dir, { 'a.txt': 'A', 'src/b.ts': 'B', 'src/new/c.ts': 'C' });
+    const entries = await regenerate(dir, { 'a.txt': 'A', 'src/b.ts': 'B', 'src/new/c.ts': 'C' });
+    expect(entries.map((e) => e.action)).toEqual(['create', 'update', 'create']);
     await expect(apply(dir, entries, { faultAfter: 2 })).rejects.toThrow(/Simulated I\/O failure/);
     expect(await snapshot(dir)).toEqual(before);
   });
   it('Ctrl-C while writing restores every file and exits 130', async () => {
     await writeFile(path.join(dir, 'keep.txt'), 'mine');
     const before = await snapshot(dir);
-    const entries = await plan(dir, { 'keep.txt': 'replaced', 'a.txt': 'A', 'src/b.ts': 'B' });
+    const entries = await regenerate(dir, { 'keep.txt': 'replaced', 'a.txt': 'A', 'src/b.ts': 'B' });
     const writing = apply(dir, entries);
     process.emit('SIGINT'); // what a terminal's Ctrl-C delivers; apply() holds it until it has rolled back
     const err = await writing.catch((e: unknown) => e);
@@ -131,7 +159,8 @@ describe('manifest and .env', () => {
     expect(envFile(undefined, example)).not.toBe(fresh);
     expect(envFile('PORT=8080\n', example)).toMatch(/^PORT=8080\nMCP_API_KEYS=[A-Za-z0-9_-]{43}\n$/);
     expect(envFile('PORT=1\nMCP_API_KEYS=x\n', example)).toBeUndefined();
-    await writeFile(path.join(dir, 'x'), '');
-    expect(await readFile(path.join(dir, 'x'), 'utf8')).toBe('');
+    // An empty .env, or one without a final newline, gets its keys on lines of their own.
+    expect(envFile('', example)).toMatch(/^MCP_API_KEYS=[A-Za-z0-9_-]{43}\nPORT=3000\n$/);
+    expect(envFile('PORT=1', example)).toMatch(/^PORT=1\nMCP_API_KEYS=[A-Za-z0-9_-]{43}\n$/);
   });
 });

@@ -1,11 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
-import type { Answers } from '../../src/answers.js';
-import { resolveAddition } from '../../src/commands/add.js';
-import { SECRET_PLACEHOLDER } from '../../src/engine/env.js';
+import { describe, expect, it } from 'vitest';
+import { envStep, mergeEnv, SECRET_PLACEHOLDER } from '../../src/engine/env.js';
 import { hash } from '../../src/engine/manifest.js';
-import { MARKER, mergeEnv, mergeFile, mergeJson, mergeText } from '../../src/engine/merge.js';
+import { MARKER, mergeFile, mergeJson, mergeText } from '../../src/engine/merge.js';
 
-// The three-way merge of issue 5 on plain strings: base = old render, theirs = new render, ours = the disk.
+// The three-way merge on plain strings: base = the recorded answers' render, theirs = the new render, ours = the disk.
 const base = 'import a\n\nfunction one() {}\n\nfunction two() {}\n\nexport {}\n';
 const theirs = 'import a\nimport b\n\nfunction one() {}\n\nfunction two() {}\n\nexport {}\n';
 
@@ -120,12 +118,17 @@ describe('mergeFile', () => {
     expect(f({ ours: undefined, base: undefined })).toMatchObject({ action: 'create', content: theirs });
   });
   it('treats a user file where a new feature writes one as a conflict', () => {
-    expect(f({ base: undefined, ours: 'my own module\n' })).toMatchObject({ action: 'conflict' });
+    expect(f({ base: undefined, ours: 'my own module\n' })).toMatchObject({
+      action: 'conflict',
+      content: `${MARKER.ours}\nmy own module\n${MARKER.sep}\n${theirs}${MARKER.theirs}\n`,
+    });
   });
-  it('deletes a file the new answers drop only when the user never edited it', () => {
-    expect(f({ theirs: undefined, ours: base })).toMatchObject({ action: 'delete' });
-    expect(f({ theirs: undefined, ours: `${base}// mine\n` })).toMatchObject({ action: 'keep' });
-    expect(f({ theirs: undefined, ours: undefined })).toBeUndefined();
+  it('on a new project, replaces a file of ours only when its hash says nobody edited it', () => {
+    const generated = 'what create wrote last time\n';
+    expect(f({ base: undefined, ours: generated, recorded: hash(generated) })).toMatchObject({ action: 'update' });
+    expect(f({ base: undefined, ours: generated, recorded: hash('something else') })).toMatchObject({
+      action: 'conflict',
+    });
   });
   it('merges package.json by key, never as text', () => {
     const b = '{\n  "name": "a",\n  "dependencies": {\n    "zod": "^4.2.0"\n  }\n}\n';
@@ -134,6 +137,21 @@ describe('mergeFile', () => {
     expect(mergeFile({ path: 'package.json', base: b, theirs: t, ours: o })).toMatchObject({
       action: 'merge',
       content: '{\n  "name": "a",\n  "dependencies": {\n    "pino": "^9.0.0",\n    "zod": "^4.4.0"\n  }\n}\n',
+    });
+  });
+});
+
+describe('package.json of the user where a project is created (no base)', () => {
+  it('merges by key: our dependencies and scripts come in, every key of the user stays, the user wins on a clash', () => {
+    const ours = '{\n  "name": "mine",\n  "scripts": {\n    "build": "make"\n  }\n}\n';
+    const theirs =
+      '{\n  "name": "app",\n  "scripts": {\n    "build": "tsc",\n    "dev": "tsx watch"\n  },\n  "dependencies": {\n    "zod": "^4.6.7"\n  }\n}\n';
+    const r = mergeFile({ path: 'package.json', theirs, ours });
+    expect(r).toMatchObject({ action: 'merge', note: 'kept your name, scripts.build' });
+    expect(JSON.parse(r.content)).toEqual({
+      name: 'mine',
+      scripts: { build: 'make', dev: 'tsx watch' },
+      dependencies: { zod: '^4.6.7' },
     });
   });
 });
@@ -162,75 +180,31 @@ describe('mergeEnv (append-only)', () => {
   });
 });
 
-describe('resolveAddition', () => {
-  const old: Answers = {
-    name: 'app',
-    description: 'D.',
-    transport: 'both',
-    features: ['logging'],
-    auth: 'apikey',
-    store: 'memory',
-    pm: 'pnpm',
-  };
+describe('envStep', () => {
+  const ex = `PORT=3000\nMCP_API_KEYS=${SECRET_PLACEHOLDER}\n`;
+  const ex2 = `${ex}CACHE_TTL_MS=60000\n`;
 
-  it('adds to the old answers in registry order and reports present features', () => {
-    const r = resolveAddition(old, ['metrics', 'logging', 'cache'], { store: 'redis' });
-    expect(r.answers).toEqual({ ...old, features: ['cache', 'logging', 'metrics'], store: 'redis' });
-    expect(r.adding).toEqual(['cache', 'metrics']);
-    expect(r.present).toEqual(['logging']);
+  it('a new project gets a .env from the example, with a fresh secret', () => {
+    const step = envStep(undefined, undefined, ex, true)!;
+    expect(step.action).toBe('create');
+    expect(step.content).toMatch(/^PORT=3000\nMCP_API_KEYS=[\w-]{43}\n$/);
   });
-  it('accepts comma-separated lists and "all"', () => {
-    expect(resolveAddition(old, ['cache,breaker'], { yes: true }).adding).toEqual(['cache', 'breaker']);
-    expect(resolveAddition({ ...old, transport: 'stdio' }, ['all'], { yes: true }).adding).toEqual([
-      'cache',
-      'breaker',
-      'docker',
-      'tests',
-    ]);
-  });
-  it('asks for --auth / --store only for features being added, naming the flag', () => {
-    expect(() => resolveAddition(old, ['auth'], {})).toThrow(/Missing auth kind/);
-    expect(() => resolveAddition(old, ['ratelimit'], {})).toThrow(/Missing store/);
-    expect(resolveAddition(old, ['auth'], { auth: 'oauth' }).answers.auth).toBe('oauth');
-    expect(resolveAddition(old, ['auth'], { yes: true }).answers.auth).toBe('apikey');
-  });
-  it('refuses flags that would change a choice the project already made, or that answer nothing', () => {
-    const withAuth: Answers = { ...old, features: ['auth', 'cache'] };
-    expect(() => resolveAddition(withAuth, ['metrics'], { auth: 'oauth' })).toThrow(/already uses apikey auth/);
-    expect(() => resolveAddition(withAuth, ['metrics'], { store: 'redis' })).toThrow(/already keeps cache/);
-    expect(() => resolveAddition(old, ['metrics'], { auth: 'oauth' })).toThrow(/does not add/);
-    expect(() => resolveAddition(old, ['metrics'], { store: 'redis' })).toThrow(/adds neither/);
-    expect(() => resolveAddition(old, ['metrics'], { auth: 'kerberos' })).toThrow(
-      expect.objectContaining({ hint: 'Valid values: apikey, oauth.' }),
-    );
-  });
-  it('refuses unknown features and HTTP-only features on a stdio project with exit code 2', () => {
-    expect(() => resolveAddition(old, ['telepathy'], {})).toThrow(
-      expect.objectContaining({ exitCode: 2, hint: expect.stringMatching(/auth, cache/) }),
-    );
-    expect(() => resolveAddition({ ...old, transport: 'stdio' }, ['metrics'], {})).toThrow(
-      expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/metrics serves HTTP.*stdio-only/) }),
-    );
-  });
-  it('brings in the features a new one requires, with a message', async () => {
-    // No feature of the registry requires another today; pretend metrics needs logging.
-    vi.resetModules();
-    vi.doMock('../../src/features.js', async (importOriginal) => {
-      const real = await importOriginal<typeof import('../../src/features.js')>();
-      return {
-        ...real,
-        feature: (id: string) =>
-          id === 'metrics' ? { ...real.feature('metrics'), requires: ['health'] } : real.feature(id as never),
-      };
+  it('a new project keeps the .env already there and appends the keys it lacks', () => {
+    expect(envStep('PORT=4000\n', undefined, ex, true)).toMatchObject({
+      action: 'update',
+      content: expect.stringMatching(/^PORT=4000\nMCP_API_KEYS=[\w-]{43}\n$/),
     });
-    try {
-      const { resolveAddition: resolve } = await import('../../src/commands/add.js');
-      const r = resolve(old, ['metrics'], {});
-      expect(r.adding).toEqual(['metrics', 'health']);
-      expect(r.notes).toEqual(['Also adding health (required by metrics).']);
-    } finally {
-      vi.doUnmock('../../src/features.js');
-      vi.resetModules();
-    }
+    expect(envStep('PORT=1\nMCP_API_KEYS=k\n', undefined, ex, true)).toMatchObject({ action: 'unchanged' });
+  });
+  it('a grown project: a removed .env stays removed, and nothing happens when the example did not change', () => {
+    expect(envStep(undefined, ex, ex2, false)).toMatchObject({
+      action: 'keep',
+      note: expect.stringMatching(/no \.env/),
+    });
+    expect(envStep('PORT=1\n', ex, ex, false)).toBeUndefined();
+    expect(envStep('PORT=1\n', ex, ex2, false)).toMatchObject({
+      action: 'update',
+      content: 'PORT=1\nCACHE_TTL_MS=60000\n',
+    });
   });
 });

@@ -47,6 +47,14 @@ describe('prompt flows (keystrokes)', () => {
     expect(await answer).toBe('mcp-server');
   });
 
+  it('the store question names the features it is for; enter keeps the default', async () => {
+    const t = terminal();
+    const answer = createPrompter(t.streams).store('redis', ['cache', 'ratelimit']);
+    t.type(ENTER);
+    expect(await answer).toBe('redis');
+    expect(t.screen()).toContain('Where should cache and ratelimit keep their state?');
+  });
+
   it('Ctrl-C cancels with exit code 130', async () => {
     const t = terminal();
     const answer = createPrompter(t.streams).auth('apikey');
@@ -56,11 +64,12 @@ describe('prompt flows (keystrokes)', () => {
     expect((err as CliError).exitCode).toBe(130);
   });
 
-  it('the non-empty directory question defaults to Cancel', async () => {
+  it('the non-empty directory question says what going on does, and defaults to Cancel', async () => {
     const t = terminal();
     const answer = confirmNonEmpty('/tmp/x', t.streams);
     t.type(ENTER);
     expect(await answer).toBe(false);
+    expect(t.screen()).toContain('conflict markers');
     const t2 = terminal();
     const yes = confirmNonEmpty('/tmp/x', t2.streams);
     t2.type(DOWN, ENTER);
