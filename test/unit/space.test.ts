@@ -130,7 +130,38 @@ const sha = (s: string) => createHash('sha256').update(s).digest('base64');
 /** The first line matching `re`, for a readable report. */
 const lineOf = (content: string, re: RegExp) => content.split('\n').find((l) => re.test(l)) ?? '';
 
+/** Template debris in a rendered file (docs/TEMPLATES.md, "File rules"): what is wrong, with an example line. */
+export function debrisIn(content: string): { what: string; example?: string }[] {
+  const out: { what: string; example?: string }[] = [];
+  // GitHub Actions expressions (`${{ matrix.node }}`) are meant to be there.
+  const text = content.replace(/\$\{\{ [\w.-]+ \}\}/g, '');
+  if (/\{\{|\}\}/.test(text)) out.push({ what: 'template syntax left over', example: lineOf(text, /\{\{|\}\}/) });
+  if (content.trim() === '') out.push({ what: 'empty' });
+  if (/\n[ \t]*\n[ \t]*\n/.test(content)) out.push({ what: 'two or more blank lines in a row' });
+  if (/^[ \t]*\n/.test(content)) out.push({ what: 'starts with a blank line' });
+  if (/[ \t]+$/m.test(content)) out.push({ what: 'trailing whitespace', example: lineOf(content, /[ \t]+$/) });
+  if (!content.endsWith('\n')) out.push({ what: 'no final newline' });
+  return out;
+}
+
+describe('the debris check', () => {
+  it('finds what it looks for, and accepts GitHub Actions expressions', () => {
+    const found = (s: string) => debrisIn(s).map((d) => d.what);
+    expect(found('a\n')).toEqual([]);
+    expect(found('run: ${{ matrix.node }}\n')).toEqual([]);
+    expect(found('a {{name}}\n')).toEqual(['template syntax left over']);
+    expect(found('a }}\n')).toEqual(['template syntax left over']);
+    expect(found(' \n')).toContain('empty');
+    expect(found('a\n\n\nb\n')).toEqual(['two or more blank lines in a row']);
+    expect(found('a\n \n\t\nb\n')).toContain('two or more blank lines in a row');
+    expect(found('\na\n')).toEqual(['starts with a blank line']);
+    expect(found('a \nb\n')).toEqual(['trailing whitespace']);
+    expect(found('a')).toEqual(['no final newline']);
+  });
+});
+
 describe(`every combination renders clean (${projects.length} projects)`, () => {
+  const failures = new Problems();
   const debris = new Problems();
   const pkgs = new Problems();
   const manifests = new Problems();
@@ -149,7 +180,11 @@ describe(`every combination renders clean (${projects.length} projects)`, () => 
     let t = performance.now();
     for (const a of projects) {
       const combo = comboId(a);
-      const tree = await render(a);
+      const tree = await render(a).catch((err: Error) => {
+        failures.add('(render)', `throws: ${err.message.split('\n')[0]}`, combo);
+        return undefined;
+      });
+      if (!tree) continue;
       renders++;
       checkDebris(tree, combo);
       checkPackageJson(a, tree, combo);
@@ -160,7 +195,10 @@ describe(`every combination renders clean (${projects.length} projects)`, () => 
         ...(authMatters(a) ? [] : AUTH_KINDS.filter((k) => k !== a.auth).map((auth) => ({ ...a, auth }))),
         ...(storeMatters(a) ? [] : STORES.filter((s) => s !== a.store).map((store) => ({ ...a, store }))),
       ]) {
-        const again = await render(other);
+        const again = await render(other).catch((err: Error) => {
+          failures.add('(render)', `throws with --auth ${other.auth} --store ${other.store}: ${err.message}`, combo);
+          return tree;
+        });
         renders++;
         const changed = [...new Set([...Object.keys(tree), ...Object.keys(again)])].filter((f) => tree[f] !== again[f]);
         for (const f of changed) irrelevant.add(f, `differs with --auth ${other.auth} --store ${other.store}`, combo);
@@ -225,22 +263,15 @@ describe(`every combination renders clean (${projects.length} projects)`, () => 
 
   afterAll(async () => {
     console.log(
-      `rendered ${renders} trees (${projects.length} combinations + option variants), ${files} files, in ${Math.round(time.render!)} ms; ` +
-        `Prettier checked ${time.distinct} distinct files in ${Math.round(time.prettier!)} ms`,
+      `rendered ${renders} trees (${projects.length} combinations + option variants), ${files} files, in ${Math.round(time.render ?? 0)} ms; ` +
+        `Prettier checked ${time.distinct ?? 0} distinct files in ${Math.round(time.prettier ?? 0)} ms`,
     );
     if (work) await removeDir(work);
   });
 
   function checkDebris(tree: FileTree, combo: string): void {
     for (const [file, content] of Object.entries(tree)) {
-      // GitHub Actions expressions (`${{ matrix.node }}`) are meant to be there.
-      const text = content.replace(/\$\{\{ [\w.-]+ \}\}/g, '');
-      if (/\{\{|\}\}/.test(text)) debris.add(file, 'template syntax left over', combo, lineOf(text, /\{\{|\}\}/));
-      if (content.trim() === '') debris.add(file, 'empty', combo);
-      if (/\n[ \t]*\n[ \t]*\n/.test(content)) debris.add(file, 'two or more blank lines in a row', combo);
-      if (/^[ \t]*\n/.test(content)) debris.add(file, 'starts with a blank line', combo);
-      if (/[ \t]+$/m.test(content)) debris.add(file, 'trailing whitespace', combo, lineOf(content, /[ \t]+$/));
-      if (!content.endsWith('\n')) debris.add(file, 'no final newline', combo);
+      for (const d of debrisIn(content)) debris.add(file, d.what, combo, d.example);
     }
   }
 
@@ -302,6 +333,8 @@ describe(`every combination renders clean (${projects.length} projects)`, () => 
       sections.at(-1)!.push(line);
     });
     const pieces = sections.map((s) => `${s.join('\n').replace(/\n+$/, '')}\n`);
+    // One blank line between sections and nothing lost: the pieces are the file.
+    if (pieces.join('\n') !== content) formatting.add(file, 'sections do not rejoin into the file', combo);
     return whole ? [...pieces, content] : pieces;
   }
 
@@ -320,6 +353,9 @@ describe(`every combination renders clean (${projects.length} projects)`, () => 
     };
   }
 
+  it('renders every combination', () => {
+    expect(failures.report()).toEqual([]);
+  });
   it('has no template debris (docs/TEMPLATES.md)', () => {
     expect(debris.report()).toEqual([]);
   });
