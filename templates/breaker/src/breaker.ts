@@ -3,15 +3,11 @@ import {
   CircuitState,
   ConsecutiveBreaker,
   ExponentialBackoff,
-  TaskCancelledError,
-  TimeoutStrategy,
   circuitBreaker,
   handleWhen,
   retry,
-  timeout,
   wrap,
   type CircuitBreakerPolicy,
-  type IDefaultPolicyContext,
   type IPolicy,
 } from 'cockatiel';
 import type { Config } from './config.js';
@@ -37,7 +33,10 @@ export interface Breaker {
   readonly state: BreakerState;
   /** Seconds until an open circuit lets a trial call through; 0 when it is not open. */
   retryAfterSeconds(): number;
-  /** Runs `call` with a timeout, retries (idempotent calls only) and the circuit breaker. */
+  /**
+   * Runs `call` with retries (idempotent calls only) and the circuit breaker. The call sets its own time
+   * limit, as the upstream client does with UPSTREAM_TIMEOUT_MS: a time-out is a failure like any other.
+   */
   run<T>(call: (signal: AbortSignal) => Promise<T>, options: RunOptions): Promise<T>;
 }
 
@@ -69,9 +68,8 @@ function createBreaker(name: string, config: Config['breaker'], logger: Logger):
   circuit.onHalfOpen(() => logger.info({ breaker: name }, 'circuit half-open: trying a call'));
   circuit.onReset(() => logger.info({ breaker: name }, 'circuit closed'));
 
-  // Each attempt has its own time limit and counts on its own against the circuit; retries wrap them all.
-  // An open circuit is never retried: failing fast is its point.
-  const once = wrap(circuit, timeout(config.timeoutMs, TimeoutStrategy.Aggressive));
+  // Each attempt counts on its own against the circuit; retries wrap them all. An open circuit is never
+  // retried: failing fast is its point.
   const retrying: IPolicy = wrap(
     retry(
       handleWhen((error) => isFailure(error) && !(error instanceof BrokenCircuitError)),
@@ -81,10 +79,8 @@ function createBreaker(name: string, config: Config['breaker'], logger: Logger):
         backoff: new ExponentialBackoff({ initialDelay: config.retryDelayMs, maxDelay: 5_000 }),
       },
     ),
-    once,
+    circuit,
   );
-  const timedOut = () =>
-    new UpstreamUnavailable(`${name} did not answer within ${config.timeoutMs} ms`);
 
   const breaker: Breaker = {
     name,
@@ -96,22 +92,15 @@ function createBreaker(name: string, config: Config['breaker'], logger: Logger):
       return Math.max(1, Math.ceil((openedAt + config.cooldownMs - Date.now()) / 1000));
     },
     async run(call, { idempotent, signal }) {
-      const attempt = async ({ signal: attemptSignal }: IDefaultPolicyContext) => {
-        try {
-          return await call(attemptSignal);
-        } catch (error) {
-          // Aborted by the time limit, not by the caller: a failure like any other.
-          if (attemptSignal.aborted && !signal?.aborted) throw timedOut();
-          throw error;
-        }
-      };
       try {
-        return await (idempotent ? retrying : once).execute(attempt, signal);
+        return await (idempotent ? retrying : circuit).execute(
+          ({ signal: attempt }) => call(attempt),
+          signal,
+        );
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
           throw new ToolError(`${name} unavailable, retry after ${breaker.retryAfterSeconds()} s`);
         }
-        if (error instanceof TaskCancelledError && !signal?.aborted) throw timedOut();
         throw error;
       }
     },
