@@ -6,6 +6,6 @@
  * Kept apart so that --help, the question and the hints say the same thing.
  */
 export const FORCE_PROMISE =
-  'a file of yours that differs from ours gets both versions between conflict markers; no line of yours is dropped and no file is deleted';
+  'a file of yours that differs from ours gets both versions, between conflict markers; nothing of yours is lost or deleted';
 
-export const FORCE_HELP = `go on where your files are in the way: ${FORCE_PROMISE} (exit 1 until you resolve the markers)`;
+export const FORCE_HELP = `go on where your files are in the way: ${FORCE_PROMISE} (exit 1 until resolved)`;

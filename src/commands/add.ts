@@ -71,7 +71,7 @@ export async function add(requested: string[], flags: AddFlags, ctx: RunContext)
     for (const e of steps.filter((s) => writes(s, true))) diffs[e.path] = await unifiedDiff(e);
     for (const d of Object.values(diffs)) out.line(`\n${d.replace(/\n$/, '')}`);
     out.line(`\n${counts(steps)}.`);
-    if (conflicts.length > 0 && !flags.force) throw conflictError(steps);
+    if (conflicts.length > 0 && !flags.force) throw conflictError(steps, true);
     // Exits as the real run would: with --force, conflict markers mean exit 1.
     const ok = conflicts.length === 0;
     return { exitCode: ok ? EXIT.ok : EXIT.failure, json: { ...json, ok, dryRun: true, diffs } };

@@ -56,14 +56,17 @@ export function conflictsOf(steps: Plan): string[] {
 }
 
 /** Stops a run that would conflict without --force; nothing has been written. */
-export function conflictError(steps: Plan): CliError {
+export function conflictError(steps: Plan, dryRun = false): CliError {
   const conflicts = conflictsOf(steps);
+  const next = dryRun
+    ? 'Run it with --force instead of --dry-run to go on'
+    : 'Run again with --dry-run to see the changes, or with --force to go on';
   return new CliError(
     `Merge conflicts in ${conflicts.length} file${conflicts.length > 1 ? 's' : ''}: ${conflicts.join(', ')}. Nothing was written.`,
     {
       hint:
-        'Your files and the new ones changed the same lines. Run again with --dry-run to see the changes, or with ' +
-        `--force to go on (${FORCE_PROMISE}), then resolve every <<<<<<< ours ... >>>>>>> theirs block by hand.`,
+        `Your files and the new ones changed the same lines. ${next} ` +
+        `(${FORCE_PROMISE}), then resolve every <<<<<<< ours ... >>>>>>> theirs block by hand.`,
       details: { files: fileReport(steps), conflicts },
     },
   );

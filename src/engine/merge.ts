@@ -49,13 +49,22 @@ export function mergeText(ours: string, base: string, theirs: string): TextMerge
       out.push(...region.ok);
       continue;
     }
-    const c = region.conflict!;
+    // Lines both sides have at the edges of a conflict are not in conflict: only the rest goes between markers, as
+    // git writes it (two unrelated files of the same name often share a title or a first line).
+    const { a, b } = region.conflict!;
+    let head = 0;
+    while (head < a.length && head < b.length && a[head] === b[head]) head++;
+    let tail = 0;
+    while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail])
+      tail++;
+    block(out, a.slice(0, head));
     conflicts++;
     block(out, [`${MARKER.ours}\n`]);
-    block(out, c.a);
+    block(out, a.slice(head, a.length - tail));
     block(out, [`${MARKER.sep}\n`]);
-    block(out, c.b);
+    block(out, b.slice(head, b.length - tail));
     block(out, [`${MARKER.theirs}\n`]);
+    out.push(...a.slice(a.length - tail));
   }
   return { content: out.join(''), conflicts };
 }
@@ -160,7 +169,10 @@ export function mergeFile(v: FileVersions): PlanEntry {
   const json = byKey ? mergeJson(ours, base ?? '{}', theirs) : undefined;
   if (json) {
     const note = json.keptYours.length ? `kept your ${json.keptYours.join(', ')}` : 'merged with your edits';
-    if (json.content === ours) return { path, action: 'keep', content: ours, previous: ours, note };
+    if (json.content === ours) {
+      const why = json.keptYours.length ? note : 'your edits already include the change';
+      return { path, action: 'keep', content: ours, previous: ours, note: why };
+    }
     return { path, action: 'merge', content: json.content, previous: ours, note };
   }
   text ??= mergeText(ours, base ?? '', theirs);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, removeDir, snapshot, tempDir } from '../helpers.js';
 
-// The published package: one tarball with no runtime dependencies that works through npx (issue 2).
+// The published package: one tarball with no runtime dependencies that works through npx.
 let work: string;
 let tarball: string;
 beforeAll(async () => {

@@ -24,6 +24,17 @@ describe('mergeText', () => {
       `${MARKER.ours}\nimport c\n${MARKER.sep}\nimport a\nimport b\n${MARKER.theirs}\n\nfunction one() {}\n\nfunction two() {}\n\nexport {}\n`,
     );
   });
+  it('leaves lines both sides share at the edges of a conflict outside the markers', () => {
+    const r = mergeText('# app\n\nMine.\n', '', '# app\n\nOurs.\n');
+    expect(r).toEqual({
+      content: `# app\n\n${MARKER.ours}\nMine.\n${MARKER.sep}\nOurs.\n${MARKER.theirs}\n`,
+      conflicts: 1,
+    });
+    const s = mergeText('a\nmine\nz\n', 'a\nbase\nz\n', 'a\nours\nz\n');
+    expect(s.content).toBe(`a\n${MARKER.ours}\nmine\n${MARKER.sep}\nours\n${MARKER.theirs}\nz\n`);
+    const t = mergeText('x\nsame end\n', '', 'y\nsame end\n');
+    expect(t.content).toBe(`${MARKER.ours}\nx\n${MARKER.sep}\ny\n${MARKER.theirs}\nsame end\n`);
+  });
   it('takes the same change made on both sides once', () => {
     expect(mergeText(theirs, base, theirs)).toEqual({ content: theirs, conflicts: 0 });
   });
