@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { reproduceCommand, resolveAnswers, type AnswerFlags, type Answers } from '../answers.js';
+import { reproduceCommand, resolveAnswers, type AnswerFlags } from '../answers.js';
 import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { MANIFEST, recordedHashes } from '../engine/manifest.js';
 import { planProject } from '../engine/plan.js';
@@ -10,7 +10,7 @@ import { FORCE_PROMISE } from '../force.js';
 import { initGit, type GitResult } from '../git.js';
 import { install, type InstallResult } from '../install.js';
 import type { Output } from '../output.js';
-import { runScript } from '../pm.js';
+import { runScript, type Pm } from '../pm.js';
 import { conflictError, conflictsOf, fileReport, printPlan, warnMarkers } from './report.js';
 
 export interface CreateFlags extends AnswerFlags {
@@ -92,7 +92,7 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Comma
   else if (flags.git) git = await initGit(directory, 'Initial commit from create-mcp-prod');
   if (flags.git) say(`Git: ${git.note}.`);
 
-  const next = nextSteps(dirArg, answers, flags.install && installed.ok);
+  const next = nextSteps(dirArg, answers.pm, theirs['package.json'], flags.install && installed.ok);
   const reproduce = ctx.interactive ? reproduceCommand(dirArg, answers) : undefined;
   if (!installed.ok) {
     out.error(`Dependencies did not install (${installed.command}):\n${installed.error ?? ''}`);
@@ -144,12 +144,13 @@ async function confirmNonEmpty(
   );
 }
 
-function nextSteps(dirArg: string, a: Answers, installed: boolean): string[] {
-  const run = runScript(a.pm);
+/** cd, install, then the generated project's own scripts: build, test (when its features give it one), dev. */
+function nextSteps(dirArg: string, pm: Pm, packageJson: string | undefined, installed: boolean): string[] {
+  const scripts = (JSON.parse(packageJson ?? '{}') as { scripts?: Record<string, string> }).scripts ?? {};
   const steps = dirArg === '.' ? [] : [`cd ${dirArg}`];
-  if (!installed) steps.push(`${a.pm} install`);
-  steps.push(`${run} build`);
-  if (a.features.includes('tests')) steps.push(`${a.pm === 'npm' ? 'npm' : a.pm} test`);
-  steps.push(`${run} dev`);
+  if (!installed) steps.push(`${pm} install`);
+  if (scripts.build) steps.push(`${runScript(pm)} build`);
+  if (scripts.test) steps.push(`${pm} test`);
+  if (scripts.dev) steps.push(`${runScript(pm)} dev`);
   return steps;
 }

@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hash } from '../../src/engine/manifest.js';
 import { MARKER } from '../../src/engine/merge.js';
 import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
 
@@ -171,6 +172,26 @@ describe('add', () => {
     expect(
       JSON.parse(await readFile(path.join(dir, '.mcp-prod.json'), 'utf8')).answers.features.length,
     ).toBeGreaterThan(0);
+  });
+
+  it('grows a project made by an earlier version: files it generated are known by their recorded hashes', async () => {
+    const [file] = await changedFiles(['-f', ''], ['-f', 'all']);
+    const [dir, direct] = await Promise.all([create(['-f', '']), create(['-f', 'all'])]);
+    // What an earlier version generated: other template output, recorded in the manifest as generated.
+    const older = `// ${file} as an earlier version generated it\n`;
+    await writeFile(path.join(dir, file!), older);
+    const manifestFile = path.join(dir, '.mcp-prod.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+    manifest.generator.version = '0.1.0';
+    manifest.files[file!] = hash(older);
+    await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+
+    const r = await add(dir, ['all', '--yes', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).files.find((f: { path: string }) => f.path === file)).toMatchObject({
+      action: 'update',
+    });
+    expect(masked(await snapshot(dir))).toEqual(masked(await snapshot(direct)));
   });
 
   it('an I/O failure mid-apply leaves the project byte-identical', async () => {
