@@ -184,12 +184,17 @@ function checkFlags(flags: AnswerFlags) {
     raw === undefined ? undefined : oneOf(what, flag, valid, raw);
   return {
     transport: check(flags.transport, 'transport', '--transport', TRANSPORTS),
-    auth: check(flags.auth, 'auth kind', '--auth', AUTH_KINDS),
-    store: check(flags.store, 'store', '--store', STORES),
+    auth: check(flags.auth, AUTH.what, AUTH.flag, AUTH.valid),
+    store: check(flags.store, STORE.what, STORE.flag, STORE.valid),
     pm: check(flags.pm, 'package manager', '--pm', PMS),
   };
 }
 
+/**
+ * Settles every answer, once, for `create` (no `ctx.recorded`: all answers are open) and for `add` (`ctx.recorded`:
+ * only the requested features and the answers they bring are open). Questions are asked in a fixed order, only on a
+ * terminal, and only for what the flags leave open.
+ */
 export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): Promise<Resolved> {
   const given = checkFlags(flags);
   const { recorded } = ctx;
