@@ -1,8 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { reproduceCommand, resolveAnswers, type AnswerFlags } from '../answers.js';
 import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { MANIFEST, recordedHashes } from '../engine/manifest.js';
+import { existingEntries } from '../engine/paths.js';
 import { planProject } from '../engine/plan.js';
 import { render } from '../engine/render.js';
 import { cancelled, EXIT, usageError } from '../errors.js';
@@ -32,16 +32,6 @@ export interface RunContext {
 export interface CommandResult {
   exitCode: number;
   json: Record<string, unknown>;
-}
-
-/** Files that do not make a directory "non-empty" (create-vite treats a lone .git the same way). */
-const IGNORABLE = new Set(['.git', '.DS_Store', 'Thumbs.db']);
-
-async function existingEntries(dir: string): Promise<string[]> {
-  const info = await stat(dir).catch(() => undefined);
-  if (!info) return [];
-  if (!info.isDirectory()) throw usageError(`${dir} exists and is not a directory.`, 'Pick another project directory.');
-  return (await readdir(dir)).filter((e) => !IGNORABLE.has(e));
 }
 
 /** `create-mcp-prod [directory]`: resolve the answers, render, plan against the directory, apply, install, git. */

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CliError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 
 /**
  * Joins a generated relative path onto the project root and refuses anything that would land outside it:
@@ -49,4 +49,15 @@ export async function readIfExists(file: string): Promise<string | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/** Files that do not make a directory "non-empty" (create-vite treats a lone .git the same way). */
+const IGNORABLE = new Set(['.git', '.DS_Store', 'Thumbs.db']);
+
+/** What a project directory already holds, ignoring the above; none when it does not exist yet. */
+export async function existingEntries(dir: string): Promise<string[]> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) return [];
+  if (!info.isDirectory()) throw usageError(`${dir} exists and is not a directory.`, 'Pick another project directory.');
+  return (await readdir(dir)).filter((e) => !IGNORABLE.has(e));
 }
