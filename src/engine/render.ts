@@ -118,7 +118,10 @@ interface Template {
   render: (ctx: TemplateContext, partials: Partials) => string;
 }
 
-type Partials = Record<string, () => string>;
+type Partials = Record<
+  string,
+  (context?: unknown, options?: { data?: { 'partial-block'?: (context: unknown) => unknown } }) => string
+>;
 
 /** A folder of templates/: the files it writes, and what it contributes to the named places of others. */
 interface Layer {
@@ -290,8 +293,12 @@ export async function render(a: Answers): Promise<FileTree> {
   // Every slot any feature fills exists, empty unless a chosen feature fills it.
   const contributions: Record<string, string> = {};
   for (const l of features) for (const slot of l.slots) contributions[slot.source] ??= '';
+  // `{{#> name}}default{{/name}}` is a place with a default: the block renders when no chosen feature fills it.
   const partials: Partials = {};
-  for (const name of Object.keys(contributions)) partials[name] = () => contributions[name]!;
+  for (const name of Object.keys(contributions)) {
+    partials[name] = (context, options) =>
+      contributions[name] || (options?.data?.['partial-block']?.(context) as string | undefined) || '';
+  }
   for (const id of chosen) {
     for (const slot of byId.get(id)!.slots) contributions[slot.source] += slot.render(ctx, partials);
   }

@@ -38,7 +38,7 @@ describe('feature modules', () => {
     for (const layer of ['base', ...FEATURE_IDS]) {
       for (const file of await files(path.join(TEMPLATES, layer))) {
         const text = await readFile(path.join(TEMPLATES, layer, file), 'utf8');
-        for (const m of text.matchAll(/\{\{>\s*([\w.-]+)\s*\}\}/g)) used.add(m[1]!);
+        for (const m of text.matchAll(/\{\{#?>\s*([\w.-]+)\s*\}\}/g)) used.add(m[1]!);
         const slot = /^slots\/(.+)\.hbs$/.exec(file);
         if (slot) filled.set(slot[1]!, [...(filled.get(slot[1]!) ?? []), layer]);
       }
