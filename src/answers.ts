@@ -6,7 +6,15 @@
  */
 import path from 'node:path';
 import { usageError } from './errors.js';
-import { feature, FEATURE_IDS, httpOnly, STORE_USERS_TEXT, storeUsers, type FeatureId } from './features.js';
+import {
+  feature,
+  FEATURE_IDS,
+  httpOnly,
+  STORE_USERS_TEXT,
+  storeUsers,
+  withRequired,
+  type FeatureId,
+} from './features.js';
 import { checkName, suggestName } from './name.js';
 import { detectPm, PMS, type Pm } from './pm.js';
 
@@ -115,11 +123,11 @@ export function parseFeatureList(raw: string, transport: Transport): FeatureId[]
 }
 
 /**
- * Dedupes and orders by the registry, and refuses HTTP-only features on a stdio server. `recorded` says the
+ * Dedupes, brings in what the chosen features require, orders by the registry, and refuses HTTP-only features on a stdio server. `recorded` says the
  * transport is the project's own (`add` never changes it), which changes the advice, not the rule.
  */
 export function normalizeFeatures(ids: readonly FeatureId[], transport: Transport, recorded?: Answers): FeatureId[] {
-  const features = FEATURE_IDS.filter((id) => ids.includes(id));
+  const features = withRequired(ids);
   const http = transport === 'stdio' ? httpOnly(features) : [];
   if (http.length > 0) {
     const serve = `${http.join(', ')} ${http.length > 1 ? 'serve' : 'serves'} HTTP`;

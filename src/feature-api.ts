@@ -50,7 +50,7 @@ export interface FeatureDefinition<Id extends string = string> {
   title: string;
   /** One line for `list` and the prompt. */
   description: string;
-  /** Features this one needs; `create` and `add` bring them in with a message. */
+  /** Features this one needs; `create` and `add` bring them in (src/features.ts `withRequired`). */
   requires: readonly string[];
   /** Serves HTTP only: refused with --transport stdio. */
   httpOnly: boolean;

@@ -36,6 +36,24 @@ export function feature(id: FeatureId): Feature {
   return found;
 }
 
+/**
+ * `ids` with every feature they require, transitively, in registry order. `requiresOf` is a parameter so that the
+ * rule is tested on its own; no feature of the registry requires another today.
+ */
+export function withRequired(
+  ids: readonly FeatureId[],
+  requiresOf: (id: FeatureId) => readonly FeatureId[] = (id) => feature(id).requires,
+): FeatureId[] {
+  const chosen = new Set<FeatureId>();
+  const visit = (id: FeatureId) => {
+    if (chosen.has(id)) return;
+    chosen.add(id);
+    requiresOf(id).forEach(visit);
+  };
+  ids.forEach(visit);
+  return FEATURE_IDS.filter((id) => chosen.has(id));
+}
+
 /** The features among `ids` that keep state in the store: --store matters only when there is one. */
 export function storeUsers(ids: readonly FeatureId[]): FeatureId[] {
   return ids.filter((id) => feature(id).usesStore);

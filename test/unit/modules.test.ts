@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FEATURE_IDS, FEATURES } from '../../src/features.js';
+import { FEATURE_IDS, FEATURES, withRequired, type FeatureId } from '../../src/features.js';
 import { render } from '../../src/engine/render.js';
 import { ROOT } from '../helpers.js';
 
@@ -75,5 +75,15 @@ describe('feature modules', () => {
         expect(withIt['README.md'], `${f.id}: ${v.name} in README`).toContain(`- \`${v.name}\` (`);
       }
     }
+  });
+});
+
+describe('requires', () => {
+  it('brings in what a feature requires, transitively, in registry order', () => {
+    const requiresOf = (id: FeatureId): FeatureId[] =>
+      (({ metrics: ['health'], health: ['logging'] }) as Record<string, FeatureId[]>)[id] ?? [];
+    expect(withRequired(['metrics', 'cache'], requiresOf)).toEqual(['cache', 'logging', 'metrics', 'health']);
+    expect(withRequired(['docker'], requiresOf)).toEqual(['docker']);
+    expect(withRequired(['tests', 'auth'])).toEqual(['auth', 'tests']);
   });
 });
