@@ -11,10 +11,10 @@ import { runIn, startRedis } from './harness.js';
 
 /**
  * Covering sets of the answer space (test/space.ts), for real: every pair of option values (transport, each
- * feature on/off, auth kind, store) is type-checked together in at least one project, and a smaller set (each
- * feature on and off on every transport, both auth kinds, each store-using feature on both stores) runs its own
- * generated test suite, with a real Redis for the Redis store. Every rendered combination is already checked without installs by
- * test/unit/space.test.ts.
+ * feature on/off, auth kind, store) is type-checked and built together in at least one project, and a smaller
+ * set (each feature on and off on every transport, both auth kinds, each store-using feature on both stores)
+ * runs its own generated test suite, with a real Redis for the Redis store. Every combination is already
+ * rendered and checked without installs by test/unit/space.test.ts.
  *
  * One install serves every project: the union of their dependencies is installed once, and each project's
  * node_modules is a symlink to it, so a project costs a type-check (or a test run), not an install. The install is
@@ -101,12 +101,15 @@ afterAll(async () => {
   if (work) await removeDir(work);
 });
 
-describe(`type-check: every pair of options together (${typechecked.length} projects)`, () => {
+describe(`type-check and build: every pair of options together (${typechecked.length} projects)`, () => {
   it.each(typechecked.map((a) => ({ id: comboId(a), a })))('$id', async ({ id }) => {
     const t = performance.now();
     const types = await runIn(dirs.get(id)!, 'npm', ['run', 'typecheck']);
-    timings.push(`typecheck ${id}: ${Math.round(performance.now() - t)} ms`);
     expect(types.exitCode, types.all).toBe(0);
+    // The build has a tsconfig of its own (tsconfig.build.json, without the tests).
+    const build = await runIn(dirs.get(id)!, 'npm', ['run', 'build']);
+    expect(build.exitCode, build.all).toBe(0);
+    timings.push(`typecheck + build ${id}: ${Math.round(performance.now() - t)} ms`);
   });
 });
 
