@@ -170,6 +170,8 @@ describe(`every combination renders clean (${projects.length} projects)`, () => 
   /** Distinct (prettier config, path, content) to check once: key -> what is needed to check and report it. */
   const unique = new Map<string, { config: string; file: string; content: string; combos: string[] }>();
   const configs = new Map<string, FileTree>();
+  /** Paths Prettier leaves alone (no parser for them, or ignored by the project). */
+  const notChecked = new Set<string>();
   const time: Record<string, number> = {};
   let renders = 0;
   let files = 0;
@@ -244,7 +246,10 @@ describe(`every combination renders clean (${projects.length} projects)`, () => 
             : { ...(await prettier.resolveConfig(filepath, { editorconfig: true })), filepath };
         options.set(optKey, opts);
       }
-      if (!opts) continue;
+      if (!opts) {
+        notChecked.add(u.file);
+        continue;
+      }
       const ok = await prettier.check(u.content, opts).catch((err: Error) => {
         for (const c of u.combos) formatting.add(u.file, `Prettier cannot parse it (${err.message.split('\n')[0]})`, c);
         return true;
@@ -361,6 +366,10 @@ describe(`every combination renders clean (${projects.length} projects)`, () => 
   });
   it("is Prettier-clean with the project's own config", () => {
     expect(formatting.report()).toEqual([]);
+  });
+  it('checks every code, JSON, Markdown and YAML file with Prettier (the check is not vacuous)', () => {
+    expect(unique.size).toBeGreaterThan(0);
+    expect([...notChecked].filter((f) => /\.(ts|json|md|ya?ml)$/.test(f))).toEqual([]);
   });
   it('has a valid package.json with the answers and the registry dependencies', () => {
     expect(pkgs.report()).toEqual([]);
