@@ -15,6 +15,9 @@ import { PMS, type Pm } from '../src/pm.js';
 export const NAME = 'combo-server';
 export const DESCRIPTION = 'A server that checks one combination of answers.';
 
+/** The feature that generates the project's own test suite: the projects whose tests are run have it. */
+export const SUITE: FeatureId = 'tests';
+
 /** The value the CLI records for an option that does not matter (src/answers.ts resolveAnswers). */
 const DEFAULT_AUTH = AUTH_KINDS[0];
 const DEFAULT_STORE = STORES[0];
@@ -56,8 +59,9 @@ export function answers(
   };
 }
 
-/** Whether the auth kind matters for these answers (the auth feature is chosen). */
-export const authMatters = (a: Pick<Answers, 'features'>) => a.features.includes('auth');
+/** Whether the auth kind matters for these answers: a feature whose option it is (`options` in the registry). */
+export const authMatters = (a: Pick<Answers, 'features'>) =>
+  a.features.some((id) => feature(id).options.includes('--auth'));
 /** Whether the store matters for these answers (a feature that keeps state in it is chosen). */
 export const storeMatters = (a: Pick<Answers, 'features'>) => storeUsers(a.features).length > 0;
 
@@ -96,7 +100,7 @@ export function pmProjects(): Answers[] {
 /** A short, unique, readable id: `http+auth:oauth+cache+ratelimit+store:redis` (`-none` for no feature). */
 export function comboId(a: Answers): string {
   const parts: string[] = [a.transport];
-  for (const id of a.features) parts.push(id === 'auth' ? `auth:${a.auth}` : id);
+  for (const id of a.features) parts.push(feature(id).options.includes('--auth') ? `${id}:${a.auth}` : id);
   if (a.features.length === 0) parts.push('none');
   if (storeMatters(a)) parts.push(`store:${a.store}`);
   if (a.pm !== DEFAULT_PM) parts.push(`pm:${a.pm}`);
@@ -160,9 +164,9 @@ export function pairwiseSet(space: readonly Answers[] = answerSpace()): Answers[
  * both stores.
  */
 export function testedSet(space: readonly Answers[] = answerSpace()): Answers[] {
-  const withTests = space.filter((a) => a.features.includes('tests'));
+  const withTests = space.filter((a) => a.features.includes(SUITE));
   return cover(withTests, (a) => [
-    ...FEATURE_IDS.filter((id) => id !== 'tests').map(
+    ...FEATURE_IDS.filter((id) => id !== SUITE).map(
       (id) => `${a.transport}: ${id}=${a.features.includes(id) ? 'on' : 'off'}`,
     ),
     ...(authMatters(a) ? [`auth=${a.auth}`] : []),

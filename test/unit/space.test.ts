@@ -21,6 +21,7 @@ import {
   pmProjects,
   snapshotProjects,
   storeMatters,
+  SUITE,
   testedSet,
 } from '../space.js';
 
@@ -79,9 +80,9 @@ describe('the answer space (test/space.ts)', () => {
     const had = new Set(pairs.flatMap(pairsOf));
     expect([...all].filter((p) => !had.has(p))).toEqual([]);
     const tested = testedSet(space);
-    expect(tested.every((a) => a.features.includes('tests'))).toBe(true);
+    expect(tested.every((a) => a.features.includes(SUITE))).toBe(true);
     for (const t of TRANSPORTS) {
-      for (const id of FEATURE_IDS.filter((f) => f !== 'tests')) {
+      for (const id of FEATURE_IDS.filter((f) => f !== SUITE)) {
         const on = tested.some((a) => a.transport === t && a.features.includes(id));
         const off = tested.some((a) => a.transport === t && !a.features.includes(id));
         expect(off, `${t}: ${id} off`).toBe(true);
