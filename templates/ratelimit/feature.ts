@@ -18,8 +18,8 @@ export default defineFeature({
           name: 'RATE_LIMIT_PER_MINUTE',
           schema: 'z.coerce.number().int().positive().default(120)',
           default: '120',
-          description: (ctx) =>
-            `Tool calls per minute for each caller (${ctx.apikey ? 'API key' : ctx.oauth ? 'token subject' : 'client address'}). Beyond that: 429 with Retry-After.`,
+          description:
+            'Tool calls per minute for each caller (its API key or token subject when callers authenticate, else its address). Beyond that: 429 with Retry-After.',
         },
         {
           name: 'RATE_LIMIT_FAIL',
