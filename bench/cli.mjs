@@ -2,6 +2,8 @@
 // CLI start-up and scaffold time: create-mcp-prod against create-vite, side by side in one run.
 //
 //   npm run build && node bench/setup.mjs --only tools && node bench/cli.mjs [--runs 40] [--warmup 3]
+//   ... node bench/cli.mjs --against <checkout>   also times another built checkout of this repository (e.g. the
+//                                                 last release in a git worktree), in the same alternating run
 //
 // Both CLIs are spawned as `node <bin>` (no npx), with stdin closed and stdout ignored, so that neither
 // prompts. Each iteration runs every command once, in an order that alternates between iterations, so
@@ -65,6 +67,16 @@ const suites = {
     },
   },
 };
+if (args.against) {
+  const other = path.join(path.resolve(String(args.against)), 'bin', 'create-mcp-prod.js');
+  suites.help['create-mcp-prod --help (against)'] = () => timeNode([other, '--help'], { env });
+  suites.scaffold['create-mcp-prod (defaults, against)'] = async () => {
+    const d = dir('against');
+    const ms = await timeNode([other, d, '--yes', '--no-install', '--no-git'], { env, cwd: scratch });
+    rmSync(path.join(scratch, d), { recursive: true, force: true });
+    return ms;
+  };
+}
 
 // Files each scaffold writes (one run each, kept for the count).
 const files = {};
@@ -105,8 +117,22 @@ const stats = Object.fromEntries(
 const ratio = (a, b) => stats[a].median / stats[b].median;
 const ratios = {
   help: { value: ratio('create-mcp-prod --help', 'create-vite --help'), target: 1.3 },
-  scaffold: { value: ratio('create-mcp-prod (defaults)', 'create-vite (vanilla-ts)'), target: 1.5 },
+  scaffold: { value: ratio('create-mcp-prod (defaults)', 'create-vite (vanilla-ts)'), target: 1.3 },
 };
+if (args.against) {
+  ratios['help, the other checkout'] = {
+    value: ratio('create-mcp-prod --help (against)', 'create-vite --help'),
+    target: 1.3,
+  };
+  ratios['scaffold, the other checkout'] = {
+    value: ratio('create-mcp-prod (defaults, against)', 'create-vite (vanilla-ts)'),
+    target: 1.3,
+  };
+  ratios['scaffold, this / the other checkout'] = {
+    value: ratio('create-mcp-prod (defaults)', 'create-mcp-prod (defaults, against)'),
+    target: 1,
+  };
+}
 
 const result = { machine: machine(), runs: RUNS, warmup: WARMUP, stats, ratios, files, samples };
 const file = saveResult('cli', result);
