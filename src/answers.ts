@@ -80,6 +80,11 @@ export interface ResolveContext {
   prompter?: () => Promise<Prompter>;
   /** The project's answers from .mcp-prod.json: `add` starts from them, and only adds features. */
   recorded?: Answers;
+  /**
+   * Called once the directory is settled, before any other question: `create` confirms a non-empty directory
+   * there, so nobody answers every question only to be told the directory is in use.
+   */
+  onDirectory?: (directory: string) => Promise<void>;
 }
 
 export interface Resolved {
@@ -114,12 +119,39 @@ export function parseFeatureList(raw: string, transport: Transport): FeatureId[]
   if (ids.includes('all')) return recommendedFeatures(transport);
   const unknown = ids.filter((id) => !(FEATURE_IDS as readonly string[]).includes(id));
   if (unknown.length > 0) {
+    const guesses = unknown.map((id) => [id, closest(id, [...FEATURE_IDS, 'all'])] as const);
+    const meant = guesses.filter(([, guess]) => guess !== undefined).map(([id, guess]) => `"${guess}" for "${id}"`);
     throw usageError(
-      `Unknown feature${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`,
+      `Unknown feature${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.` +
+        (meant.length > 0 ? ` Did you mean ${meant.join(', ')}?` : ''),
       `Valid features: ${FEATURE_IDS.join(', ')} (or "all"). Run \`create-mcp-prod list\` for details.`,
     );
   }
   return ids as FeatureId[];
+}
+
+/** The candidate within a small edit distance of `word` (a typo), if exactly one is closest. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const scored = candidates.map((c) => [c, editDistance(word, c)] as const).sort((a, b) => a[1] - b[1]);
+  const [best, second] = scored;
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  if (!best || best[1] > limit || (second && second[1] === best[1])) return undefined;
+  return best[0];
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /**
@@ -235,6 +267,7 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
           'a directory argument (`create-mcp-prod my-server`)',
         ),
   );
+  await ctx.onDirectory?.(directory);
   const name = recorded?.name ?? flags.name ?? (await nameOf(directory, ask));
   const transport =
     recorded?.transport ??
@@ -275,13 +308,20 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
       return start;
     }
     if (users.length === 0) {
-      // create records every answer (a later `add` defaults to it); add only answers for what it brings in.
-      if (recorded && value !== undefined) {
+      // A flag for a feature that is not chosen is a mistake to point out, never an answer recorded for nothing.
+      // Without the flag, create records the default (a later `add` starts from it).
+      if (value !== undefined) {
         const all = q.users(FEATURE_IDS);
-        throw usageError(
-          `${q.flag} answers for the ${q.usersText} feature${all.length > 1 ? 's' : ''}, which this command does not add.`,
-          `Add ${all.length > 1 ? 'one' : 'it'} too: create-mcp-prod add ${all[0]} ${q.flag} ${value}`,
-        );
+        const whom = `the ${q.usersText} feature${all.length > 1 ? 's' : ''}`;
+        throw recorded
+          ? usageError(
+              `${q.flag} answers for ${whom}, which this command does not add.`,
+              `Add ${all.length > 1 ? 'one' : 'it'} too: create-mcp-prod add ${all[0]} ${q.flag} ${value}`,
+            )
+          : usageError(
+              `${q.flag} answers for ${whom}, which the chosen features (${features.join(', ') || 'none'}) do not include.`,
+              `Add ${all.join(' or ')} to --features, or drop ${q.flag}.`,
+            );
       }
       return value ?? start;
     }
@@ -324,14 +364,27 @@ async function nameOf(
   );
 }
 
+/** The run's flags that are not answers but change what it does. */
+export interface RunFlags {
+  install: boolean;
+  git: boolean;
+  /** The directory was not empty (confirmed at the prompt): the rerun needs --force to go on where this one did. */
+  force: boolean;
+}
+
 /** The one-line command that reproduces a run without questions. */
-export function reproduceCommand(directoryArg: string, a: Answers): string {
+export function reproduceCommand(directoryArg: string, a: Answers, run: RunFlags): string {
   const parts = ['npx create-mcp-prod', quote(directoryArg)];
   if (a.name !== path.basename(directoryArg)) parts.push('--name', quote(a.name));
+  if (a.description !== DEFAULTS.description) parts.push('--description', quote(a.description));
   parts.push('--transport', a.transport, '--features', a.features.length ? a.features.join(',') : "''");
   if (AUTH.users(a.features).length > 0) parts.push('--auth', a.auth);
   if (STORE.users(a.features).length > 0) parts.push('--store', a.store);
-  parts.push('--pm', a.pm, '--yes');
+  parts.push('--pm', a.pm);
+  if (!run.install) parts.push('--no-install');
+  if (!run.git) parts.push('--no-git');
+  if (run.force) parts.push('--force');
+  parts.push('--yes');
   return parts.join(' ');
 }
 

@@ -83,7 +83,12 @@ sharedAnswerOptions(
     .option('-n, --name <name>', 'npm package name (default: the directory name)')
     .option('--description <text>', 'one-sentence description')
     .option('-t, --transport <t>', 'stdio | http | both (default: both)')
-    .option('-f, --features <list>', 'comma-separated features, "all", or "" for none (see `list`)')
+    // Repeated, the lists add up (`-f cache -f tests`): a later -f never silently drops an earlier one.
+    .option(
+      '-f, --features <list>',
+      'comma-separated features, "all", or "" for none (see `list`); may be repeated',
+      (value: string, previous: string | undefined) => (previous === undefined ? value : `${previous},${value}`),
+    )
     .option('--no-git', 'do not initialise a git repository')
     .option('--interactive', 'ask questions even when not on a TTY')
     .option('--no-interactive', 'never ask; a missing answer exits 2 naming its flag'),
@@ -153,7 +158,8 @@ function report(o: Output, e: CliError): void {
   if (o.json)
     emit({ ok: false, error: { message: e.message, hint: e.hint, exitCode: e.exitCode, details: e.details } });
   if (e.exitCode === EXIT.cancelled) {
-    if (!o.json) process.stderr.write(`${e.message}\n`);
+    if (!o.json && !e.shown) process.stderr.write(`${e.message}\n`);
+    if (!o.json && e.hint) process.stderr.write(`${e.hint}\n`);
     return;
   }
   o.error(e.message);

@@ -16,16 +16,19 @@ export class CliError extends Error {
   readonly exitCode: ExitCode;
   readonly hint?: string;
   readonly details?: unknown;
+  /** The message is already on screen (a prompt printed it in its frame): the entry prints it only in --json. */
+  readonly shown: boolean;
 
   constructor(
     message: string,
-    options: { exitCode?: ExitCode; hint?: string; details?: unknown; cause?: unknown } = {},
+    options: { exitCode?: ExitCode; hint?: string; details?: unknown; cause?: unknown; shown?: boolean } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'CliError';
     this.exitCode = options.exitCode ?? EXIT.failure;
     this.hint = options.hint;
     this.details = options.details;
+    this.shown = options.shown ?? false;
   }
 }
 
@@ -33,6 +36,9 @@ export function usageError(message: string, hint?: string, details?: unknown): C
   return new CliError(message, { exitCode: EXIT.usage, hint, details });
 }
 
-export function cancelled(): CliError {
-  return new CliError('Cancelled. Nothing was written.', { exitCode: EXIT.cancelled });
+export const CANCELLED = 'Cancelled. Nothing was written.';
+
+/** Ctrl-C at a question. `shown`: the prompt has already printed CANCELLED. */
+export function cancelled(shown = false): CliError {
+  return new CliError(CANCELLED, { exitCode: EXIT.cancelled, shown });
 }

@@ -13,11 +13,12 @@ const FALLBACK_IDENTITY = {
 };
 
 /**
- * `git init` plus a first commit, unless the project is already inside a work tree. A git without a user identity
- * still gets its first commit, made as create-mcp-prod and said so. A missing git, or a failing one, never fails the
- * run: it is reported and left to the user.
+ * `git init` plus a first commit, unless the project is already inside a work tree. The commit holds only `paths`
+ * (what we generated, and the lockfile), never a file that was in the directory before us, and nothing .gitignore
+ * excludes. A git without a user identity still gets its first commit, made as create-mcp-prod and said so. A
+ * missing git, or a failing one, never fails the run: it is reported and left to the user.
  */
-export async function initGit(root: string, message: string): Promise<GitResult> {
+export async function initGit(root: string, message: string, paths: readonly string[]): Promise<GitResult> {
   const { execa } = await import('execa');
   const git = (args: string[], env?: Record<string, string>) =>
     execa('git', args, { cwd: root, reject: false, stdin: 'ignore', env });
@@ -30,7 +31,11 @@ export async function initGit(root: string, message: string): Promise<GitResult>
   }
   const init = await git(['init', '--quiet']);
   if (init.exitCode !== 0) return { ran: false, committed: false, note: `git init failed: ${init.stderr.trim()}` };
-  await git(['add', '--all']);
+  // Naming an ignored path (.env) makes `git add` fail: keep the untracked files git would take, among ours.
+  const ours = new Set(paths);
+  const untracked = await git(['ls-files', '--others', '--exclude-standard', '-z']);
+  const files = untracked.stdout.split('\0').filter((f) => ours.has(f));
+  if (files.length > 0) await git(['add', '--', ...files]);
   const known = await Promise.all(['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT'].map((v) => git(['var', v])));
   const anonymous = known.some((r) => r.exitCode !== 0);
   const commit = await git(['commit', '--quiet', '--no-verify', '-m', message], anonymous ? FALLBACK_IDENTITY : {});

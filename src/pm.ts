@@ -16,3 +16,8 @@ export function runScript(pm: Pm): string {
 export function installCommand(pm: Pm): string[] {
   return [pm, 'install'];
 }
+
+/** The lockfile the package manager writes: it is part of the project (and of its first commit). */
+export function lockfile(pm: Pm): string {
+  return { npm: 'package-lock.json', pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock', bun: 'bun.lock' }[pm];
+}

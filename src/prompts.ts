@@ -4,7 +4,7 @@
  */
 import * as p from '@clack/prompts';
 import type { AuthKind, Prompter, Store, Transport } from './answers.js';
-import { cancelled } from './errors.js';
+import { CANCELLED, cancelled } from './errors.js';
 import { FEATURES, type FeatureId } from './features.js';
 import { FORCE_PROMISE } from './force.js';
 import { checkName } from './name.js';
@@ -12,8 +12,8 @@ import { checkName } from './name.js';
 /** The answer, or exit 130 when the person pressed Ctrl-C or Escape. */
 function unwrapOr<T>(value: T, output?: NodeJS.WritableStream): Exclude<T, symbol> {
   if (typeof value === 'symbol' || p.isCancel(value)) {
-    p.cancel('Cancelled. Nothing was written.', output ? { output: output as NodeJS.WriteStream } : undefined);
-    throw cancelled();
+    p.cancel(CANCELLED, output ? { output: output as NodeJS.WriteStream } : undefined);
+    throw cancelled(true);
   }
   return value as Exclude<T, symbol>;
 }
@@ -137,8 +137,12 @@ export async function confirmNonEmpty(
   return unwrapOr(answer, streams.output) === 'continue';
 }
 
-export async function spinner(text: string): Promise<{ stop(text: string, code?: number): void }> {
-  const s = p.spinner();
+/** `cancelMessage`: what the spinner says when Ctrl-C stops the work it stands for. */
+export async function spinner(
+  text: string,
+  cancelMessage?: string,
+): Promise<{ stop(text: string, code?: number): void }> {
+  const s = p.spinner({ cancelMessage });
   s.start(text);
   return { stop: (msg, code) => (code ? s.error(msg) : s.stop(msg)) };
 }

@@ -5,7 +5,7 @@ import { readManifest } from '../engine/manifest.js';
 import { planProject, writes } from '../engine/plan.js';
 import { render } from '../engine/render.js';
 import { EXIT } from '../errors.js';
-import { install, type InstallResult } from '../install.js';
+import { install, installCancelled, type InstallResult } from '../install.js';
 import { runScript } from '../pm.js';
 import type { CommandResult, RunContext } from './create.js';
 import { conflictError, conflictsOf, counts, fileReport, printPlan, unifiedDiff, warnMarkers } from './report.js';
@@ -89,6 +89,7 @@ export async function add(requested: string[], flags: AddFlags, ctx: RunContext)
 
   if (flags.install !== false) installed = await install(root, pm, out);
   const dirArg = path.relative(ctx.cwd, root) || '.';
+  if (installed.cancelled) throw installCancelled(dirArg, 'Your files were updated and kept.', installed.command);
   if (!installed.ok) {
     out.error(`Dependencies did not install (${installed.command}):\n${installed.error ?? ''}`);
     out.line(`Your files were updated and kept. Retry with:\n  cd ${dirArg} && ${installed.command}`);

@@ -8,9 +8,9 @@ import { render } from '../engine/render.js';
 import { cancelled, EXIT, usageError } from '../errors.js';
 import { FORCE_PROMISE } from '../force.js';
 import { initGit, type GitResult } from '../git.js';
-import { install, type InstallResult } from '../install.js';
+import { install, installCancelled, type InstallResult } from '../install.js';
 import type { Output } from '../output.js';
-import { runScript, type Pm } from '../pm.js';
+import { lockfile, runScript, type Pm } from '../pm.js';
 import { conflictError, conflictsOf, fileReport, printPlan, warnMarkers } from './report.js';
 
 export interface CreateFlags extends AnswerFlags {
@@ -39,17 +39,21 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Comma
   const { out } = ctx;
   const prompts = ctx.interactive ? await import('../prompts.js') : undefined;
   prompts?.intro('create-mcp-prod');
+  // A non-empty directory is the one place where create meets files of the user's: --force, or a yes to the
+  // question, asked as soon as the directory is known.
+  let entries: string[] = [];
+  let force = false;
   const { answers, directory } = await resolveAnswers(flags, {
     cwd: ctx.cwd,
     env: ctx.env,
     interactive: ctx.interactive,
     prompter: async () => prompts!.createPrompter(),
+    onDirectory: async (dir) => {
+      entries = await existingEntries(dir);
+      force = entries.length > 0 && (flags.force || (await confirmNonEmpty(dir, entries, prompts)));
+    },
   });
   const say = (text: string) => (prompts ? prompts.step(text) : out.line(text));
-
-  // A non-empty directory is the one place where create meets files of the user's: --force, or a yes to the question.
-  const entries = await existingEntries(directory);
-  const force = entries.length > 0 && (flags.force || (await confirmNonEmpty(directory, entries, prompts)));
 
   const theirs = await render(answers);
   const recorded = entries.includes(MANIFEST) ? await recordedHashes(directory) : undefined;
@@ -76,14 +80,27 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Comma
 
   let installed: InstallResult = { ran: false, ok: true, command: `${answers.pm} install` };
   if (flags.install) installed = await install(directory, answers.pm, out);
+  if (installed.cancelled) {
+    throw installCancelled(
+      dirArg,
+      `The project was kept in ${directory}, without its dependencies.`,
+      installed.command,
+    );
+  }
   let git: GitResult = { ran: false, committed: false, note: 'skipped (--no-git)' };
   if (flags.git && conflicts.length > 0)
     git = { ran: false, committed: false, note: 'skipped: resolve the conflict markers first, then run git init' };
-  else if (flags.git) git = await initGit(directory, 'Initial commit from create-mcp-prod');
+  else if (flags.git)
+    git = await initGit(directory, 'Initial commit from create-mcp-prod', [
+      ...steps.map((e) => e.path),
+      lockfile(answers.pm),
+    ]);
   if (flags.git) say(`Git: ${git.note}.`);
 
   const next = nextSteps(dirArg, answers.pm, theirs['package.json'], flags.install && installed.ok);
-  const reproduce = ctx.interactive ? reproduceCommand(dirArg, answers) : undefined;
+  const reproduce = ctx.interactive
+    ? reproduceCommand(dirArg, answers, { install: flags.install, git: flags.git, force: entries.length > 0 })
+    : undefined;
   if (!installed.ok) {
     out.error(`Dependencies did not install (${installed.command}):\n${installed.error ?? ''}`);
     out.line(`The project was kept. Retry with:\n  cd ${dirArg} && ${installed.command}`);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AUTH_KINDS, STORES, TRANSPORTS, type Answers } from '../answers.js';
 import { CliError, EXIT } from '../errors.js';
@@ -35,6 +36,13 @@ export function serializeManifest(m: Manifest): string {
 
 /** Reads and checks the manifest of an existing project; a missing or damaged one is a usage error. */
 export async function readManifest(root: string): Promise<Manifest> {
+  const where = await stat(root).catch(() => undefined);
+  if (!where?.isDirectory()) {
+    throw new CliError(`${root} ${where ? 'is not a directory' : 'does not exist'}.`, {
+      exitCode: EXIT.usage,
+      hint: 'Pass --cwd <dir> with the folder of a project made by create-mcp-prod, or run the command inside it.',
+    });
+  }
   const file = path.join(root, MANIFEST);
   const text = await readIfExists(file);
   if (text === undefined) {
@@ -63,7 +71,30 @@ export async function readManifest(root: string): Promise<Manifest> {
     m.files !== null &&
     typeof m.files === 'object';
   if (!ok) throw damaged(file, 'its answers or file hashes are missing or invalid');
+  const made = m.generator?.version;
+  if (typeof made === 'string' && newer(made, GENERATOR.version)) {
+    // A newer generator may render and record things this one does not know: merging against our older render
+    // would take its files for user edits.
+    throw new CliError(`${root} was made by ${GENERATOR.name} ${made}, newer than this one (${GENERATOR.version}).`, {
+      exitCode: EXIT.usage,
+      hint: `Run the same command with that version or a later one: npx ${GENERATOR.name}@${made} <arguments> (or @latest).`,
+    });
+  }
   return m;
+}
+
+/** a > b for versions like 1.2.3 (a pre-release counts as its release; enough to compare our own versions). */
+export function newer(a: string, b: string): boolean {
+  const parts = (v: string) =>
+    v
+      .split(/[-+]/)[0]!
+      .split('.')
+      .map((n) => Number.parseInt(n, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+  }
+  return false;
 }
 
 /** The file hashes of the manifest in `root`, when it holds a valid one (a project `create --force` writes over). */
