@@ -120,7 +120,9 @@ export function parseFeatureList(raw: string, transport: Transport): FeatureId[]
   const unknown = ids.filter((id) => !(FEATURE_IDS as readonly string[]).includes(id));
   if (unknown.length > 0) {
     const guesses = unknown.map((id) => [id, closest(id, [...FEATURE_IDS, 'all'])] as const);
-    const meant = guesses.filter(([, guess]) => guess !== undefined).map(([id, guess]) => `"${guess}" for "${id}"`);
+    const meant = guesses
+      .filter(([, guess]) => guess !== undefined)
+      .map(([id, guess]) => (unknown.length > 1 ? `"${guess}" for "${id}"` : `"${guess}"`));
     throw usageError(
       `Unknown feature${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.` +
         (meant.length > 0 ? ` Did you mean ${meant.join(', ')}?` : ''),

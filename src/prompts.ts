@@ -144,5 +144,9 @@ export async function spinner(
 ): Promise<{ stop(text: string, code?: number): void }> {
   const s = p.spinner({ cancelMessage });
   s.start(text);
+  // clack's spinner reads the terminal in raw mode and answers Ctrl-C with process.exit(0). Back in cooked mode,
+  // Ctrl-C is a SIGINT again, which the work behind the spinner handles (src/install.ts stops the package manager
+  // and the run exits 130).
+  if (process.stdin.isTTY) process.stdin.setRawMode(false);
   return { stop: (msg, code) => (code ? s.error(msg) : s.stop(msg)) };
 }

@@ -273,8 +273,41 @@ describe('add', () => {
     expect(await snapshot(dir)).toEqual({ 'package.json': '{"name":"plain"}\n' });
   });
 
+  it('a --cwd that does not exist is named as such', async () => {
+    const r = await cli(['add', 'cache', '--cwd', path.join(work, 'nowhere'), '--no-install']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/nowhere does not exist\.[\s\S]*--cwd/);
+    expect(r.stderr).not.toContain('.mcp-prod.json');
+  });
+
+  it('refuses a project made by a newer create-mcp-prod (exit 2), naming both versions, and writes nothing', async () => {
+    const dir = await create(['-t', 'http', '-f', 'tests']);
+    const file = path.join(dir, '.mcp-prod.json');
+    const manifest = JSON.parse(await readFile(file, 'utf8'));
+    const ours = manifest.generator.version as string;
+    manifest.generator.version = '99.0.0';
+    await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+    const before = await snapshot(dir);
+    const r = await add(dir, ['cache', '--yes']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`made by create-mcp-prod 99.0.0, newer than this one (${ours})`);
+    expect(r.stderr).toContain('npx create-mcp-prod@99.0.0');
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('a conflicting dry run says to run with --force instead of --dry-run', async () => {
+    const [file] = await changedFiles(['-f', ''], ['-f', 'all']);
+    const dir = await create(['-f', '']);
+    await writeFile(path.join(dir, file!), (await readFile(path.join(dir, file!), 'utf8')).replace(/^/gm, '// mine: '));
+    const r = await add(dir, ['all', '--yes', '--dry-run']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('Run it with --force instead of --dry-run');
+    expect(r.stderr).not.toContain('Run again with --dry-run');
+  });
+
   it.each([
     ['an unknown feature', ['telepathy'], /Unknown feature: telepathy[\s\S]*auth, cache, breaker/],
+    ['a misspelt feature', ['cahce', '--yes'], /Unknown feature: cahce\. Did you mean "cache"\?/],
     ['an HTTP-only feature on a stdio project', ['metrics'], /metrics serves HTTP, and app is a stdio-only server/],
     [
       'a missing answer for a feature being added',

@@ -41,11 +41,31 @@ describe('without a TTY', () => {
     ['an invalid directory name', ['Bad Dir', '-y'], /not a valid npm package name[\s\S]*--name bad-dir/],
     ['an HTTP-only feature on stdio', ['app', '-y', '-t', 'stdio', '-f', 'metrics'], /metrics serves HTTP/],
     ['an unknown flag', ['app', '-y', '--colour'], /unknown option '--colour'/],
+    ['a misspelt feature', ['app', '-y', '-f', 'metrcs'], /Unknown feature: metrcs\. Did you mean "metrics"\?/],
+    [
+      '--auth without the auth feature',
+      ['app', '-y', '-t', 'http', '-f', 'cache', '--auth', 'oauth'],
+      /--auth answers for the auth feature, which the chosen features \(cache\) do not include[\s\S]*Add auth to --features, or drop --auth/,
+    ],
+    [
+      '--store without a feature that keeps state',
+      ['app', '-y', '-t', 'http', '-f', 'tests', '--store', 'redis'],
+      /--store answers for the cache and ratelimit features[\s\S]*Add cache or ratelimit to --features/,
+    ],
   ])('%s exits 2 and writes nothing', async (_what, args, message) => {
     const r = await cli([...args, ...offline], { cwd: work });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(await snapshot(work)).toEqual({});
+  });
+
+  it('-f repeated adds up: -f cache -f tests keeps both', async () => {
+    const r = await cli(['repeat', '-y', '-t', 'http', '-f', 'cache', '-f', 'tests', '--json', ...offline], {
+      cwd: work,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).answers.features).toEqual(['cache', 'tests']);
+    await removeDir(path.join(work, 'repeat'));
   });
 
   it('refuses a non-empty directory without --force and leaves it byte-identical', async () => {
@@ -204,6 +224,24 @@ describe('without a TTY', () => {
     expect((await execa('git', ['status', '--porcelain'], { cwd: dir, env: noIdentity })).stdout).toBe('');
     await removeDir(dir);
     await removeDir(home);
+  });
+
+  it('the first commit holds what we generated, not the files that were already in the directory', async () => {
+    const dir = path.join(work, 'gitbusy');
+    await mkdir(path.join(dir, 'drafts'), { recursive: true });
+    await writeFile(path.join(dir, 'notes.txt'), 'mine\n');
+    await writeFile(path.join(dir, 'drafts/idea.md'), '# mine\n');
+    const r = await cli(['gitbusy', '-y', '-t', 'http', '-f', 'tests', '--no-install', '--force'], { cwd: work });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const tracked = (await execa('git', ['ls-files'], { cwd: dir })).stdout.split('\n');
+    expect(tracked).toEqual(expect.arrayContaining(['package.json', '.mcp-prod.json', 'src/server.ts', '.gitignore']));
+    expect(tracked).not.toContain('notes.txt');
+    expect(tracked).not.toContain('drafts/idea.md');
+    expect(tracked).not.toContain('.env');
+    // The user's files are still there, untracked, for them to commit or not.
+    const status = (await execa('git', ['status', '--porcelain'], { cwd: dir })).stdout;
+    expect(status.split('\n').sort()).toEqual(['?? drafts/', '?? notes.txt']);
+    await removeDir(dir);
   });
 
   it('git init makes the first commit as the user when git knows them', async () => {

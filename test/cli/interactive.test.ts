@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readlink, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli, removeDir, snapshot, tempDir } from '../helpers.js';
@@ -8,6 +10,20 @@ import { BIN, cli, removeDir, snapshot, tempDir } from '../helpers.js';
 // the question they answer is on screen.
 const ENTER = '\r';
 const CTRL_C = '\x03';
+const DOWN = '\x1b[B';
+
+const count = (text: string, part: string) => text.split(part).length - 1;
+
+/** PIDs of the processes whose working directory is `dir` or inside it (Linux /proc). */
+async function processesIn(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+    if (cwd === dir || cwd.startsWith(`${dir}/`)) found.push(pid);
+  }
+  return found;
+}
 
 interface Session {
   waitFor(text: string): Promise<void>;
@@ -94,13 +110,82 @@ describe('interactive (a real pty)', () => {
     expect(withoutSecrets(second)).toEqual(withoutSecrets(first));
   });
 
-  it('Ctrl-C at a question exits 130 and writes nothing', async () => {
+  it('Ctrl-C at a question exits 130, writes nothing and says so once', async () => {
     const before = await snapshot(work);
     const s = pty(['cancelled-app', '--no-install', '--no-git'], work);
     await s.waitFor('Which transport?');
     s.type(CTRL_C);
     expect(await s.exit).toBe(130);
     expect(await snapshot(work)).toEqual(before);
+    expect(count(s.screen(), 'Cancelled. Nothing was written.')).toBe(1);
+  });
+
+  it('Ctrl-C at a question of add exits 130, writes nothing and says so once', async () => {
+    const made = await cli(['grow-cancel', '-y', '-t', 'http', '-f', 'tests', '--no-install', '--no-git'], {
+      cwd: work,
+    });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const before = await snapshot(path.join(work, 'grow-cancel'));
+    const s = pty(['add', 'cache', '--cwd', 'grow-cancel', '--no-install'], work);
+    await s.waitFor('Where should cache keep its state?');
+    s.type(CTRL_C);
+    expect(await s.exit).toBe(130);
+    expect(await snapshot(path.join(work, 'grow-cancel'))).toEqual(before);
+    expect(count(s.screen(), 'Cancelled. Nothing was written.')).toBe(1);
+  });
+
+  it('Ctrl-C during the install exits 130, stops the package manager, keeps the project and prints how to finish', async () => {
+    const dir = path.join(work, 'install-cancel');
+    const s = pty(['install-cancel', '-y', '-t', 'stdio', '-f', '', '--no-git'], work);
+    await s.waitFor('Installing dependencies with npm install');
+    // Let npm get going (resolving, fetching) before the interrupt.
+    await sleep(1500);
+    expect((await processesIn(dir)).length, 'npm should be running in the project').toBeGreaterThan(0);
+    s.type(CTRL_C);
+    expect(await s.exit, s.screen()).toBe(130);
+    expect(s.screen()).toContain('Install cancelled');
+    expect(s.screen()).toContain('cd install-cancel && npm install');
+    expect(s.screen()).not.toContain('Nothing was written');
+    expect(existsSync(path.join(dir, 'package.json'))).toBe(true);
+    expect(existsSync(path.join(dir, '.mcp-prod.json'))).toBe(true);
+    // Nothing the install started is left running in the project.
+    let left = await processesIn(dir);
+    for (let i = 0; i < 20 && left.length > 0; i++) left = await sleep(250).then(() => processesIn(dir));
+    expect(left).toEqual([]);
+  });
+
+  it('asks about a non-empty directory first; the reproduce command keeps --no-install, --no-git and --force', async () => {
+    const dir = path.join(work, 'busy-go');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'notes.txt'), 'mine\n');
+    const s = pty(['--no-install', '--no-git'], work);
+    await s.waitFor('Where should the project go?');
+    s.type(`busy-go${ENTER}`);
+    await s.waitFor('is not empty');
+    expect(s.screen()).not.toContain('Which transport?');
+    s.type(`${DOWN}${ENTER}`);
+    await s.waitFor('Which transport?');
+    s.type(ENTER);
+    await s.waitFor('Which production features?');
+    s.type(ENTER);
+    await s.waitFor('How do clients authenticate?');
+    s.type(ENTER);
+    await s.waitFor('Where should cache and ratelimit keep their state?');
+    s.type(ENTER);
+    expect(await s.exit).toBe(0);
+    const reproduce = /npx create-mcp-prod (busy-go .*--yes)/.exec(s.screen())?.[1];
+    expect(reproduce).toBeDefined();
+    const args = reproduce!.split(' ');
+    expect(args).toEqual(expect.arrayContaining(['--no-install', '--no-git', '--force']));
+
+    // Rerun verbatim, without a TTY, in another folder where the directory is not empty either.
+    const again = path.join(work, 'busy-again');
+    await mkdir(path.join(again, 'busy-go'), { recursive: true });
+    await writeFile(path.join(again, 'busy-go', 'notes.txt'), 'mine\n');
+    const r = await cli(args, { cwd: again });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(existsSync(path.join(again, 'busy-go', 'node_modules'))).toBe(false);
+    expect(existsSync(path.join(again, 'busy-go', '.git'))).toBe(false);
   });
 
   it('a non-empty directory is confirmed with Cancel as the default', async () => {

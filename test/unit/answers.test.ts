@@ -90,12 +90,23 @@ describe('create: defaults, then flags, then questions (interactive only), else 
     expect(s.args.store).toEqual(['memory', ['cache']]);
   });
 
-  it('records an answer no chosen feature needs, for a later add to default to', async () => {
+  it('records the default for an answer no chosen feature needs, for a later add to start from', async () => {
     const r = await resolveAnswers(
-      { directory: 'x', transport: 'http', features: '', auth: 'oauth', store: 'redis' },
+      { directory: 'x', transport: 'http', features: '' },
       { ...base, interactive: false },
     );
-    expect(r.answers).toMatchObject({ features: [], auth: 'oauth', store: 'redis' });
+    expect(r.answers).toMatchObject({ features: [], auth: 'apikey', store: 'memory' });
+  });
+
+  it.each([
+    [{ auth: 'oauth' }, /--auth answers for the auth feature, which the chosen features \(cache\) do not include/],
+    [{ store: 'redis' }, /--store answers for the cache and ratelimit features[^]*\(logging\)/],
+  ])('refuses %j when no chosen feature uses it, instead of recording it', async (flag, message) => {
+    const features = 'auth' in flag ? 'cache' : 'logging';
+    const err = await usage(
+      resolveAnswers({ directory: 'x', transport: 'http', features, ...flag }, { ...base, interactive: false }),
+    );
+    expect(err.message).toMatch(message);
   });
 
   it('does not ask auth or store for features that do not need them', async () => {

@@ -46,24 +46,24 @@ describe('the answer space (test/space.ts)', () => {
     for (const transport of TRANSPORTS) {
       for (let mask = 0; mask < 2 ** FEATURE_IDS.length; mask++) {
         const features = FEATURE_IDS.filter((_, i) => mask & (2 ** i));
-        for (const auth of AUTH_KINDS) {
-          for (const store of STORES) {
-            const flags = { directory: NAME, description: DESCRIPTION, transport, auth, store, pm: 'npm' };
-            const r = await resolveAnswers(
-              { ...flags, features: features.join(','), yes: true },
-              { cwd: '/tmp', env: {}, interactive: false },
-            ).catch(() => undefined);
-            if (!r) continue;
-            // Options that do not matter are recorded as given; they change nothing (checked below), so the
-            // space holds them once, with the default.
-            const a = r.answers;
-            const canonical: Answers = {
-              ...a,
-              auth: authMatters(a) ? a.auth : AUTH_KINDS[0],
-              store: storeMatters(a) ? a.store : STORES[0],
-            };
-            accepted.add(comboId(canonical));
-            expect(ids.has(comboId(canonical)), comboId(canonical)).toBe(true);
+        const flags = { directory: NAME, description: DESCRIPTION, transport, pm: 'npm' };
+        const resolve = (more: { auth?: string; store?: string }) =>
+          resolveAnswers(
+            { ...flags, ...more, features: features.join(','), yes: true },
+            { cwd: '/tmp', env: {}, interactive: false },
+          );
+        const first = await resolve({}).catch(() => undefined);
+        if (!first) continue;
+        // --auth and --store are answers only where a chosen feature uses them; elsewhere the flag is refused.
+        const auths = authMatters(first.answers) ? AUTH_KINDS : [undefined];
+        const stores = storeMatters(first.answers) ? STORES : [undefined];
+        if (!authMatters(first.answers)) await expect(resolve({ auth: 'oauth' })).rejects.toThrow(/--auth answers/);
+        if (!storeMatters(first.answers)) await expect(resolve({ store: 'redis' })).rejects.toThrow(/--store answers/);
+        for (const auth of auths) {
+          for (const store of stores) {
+            const a = (await resolve({ auth, store })).answers;
+            accepted.add(comboId(a));
+            expect(ids.has(comboId(a)), comboId(a)).toBe(true);
           }
         }
       }
