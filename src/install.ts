@@ -37,7 +37,8 @@ export async function install(root: string, pm: Pm, out: Output): Promise<Instal
     all: true,
     stdin: 'ignore',
     detached: true,
-    env: { npm_config_yes: 'true' },
+    // Yarn makes every install in CI immutable, and this first one writes the lockfile.
+    env: { npm_config_yes: 'true', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
   });
   let cancelled = false;
   let killer: NodeJS.Timeout | undefined;
