@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,11 @@ describe.each([
 
   it('negotiates that era', () => {
     expect(client.getProtocolEra()).toBe(expectedEra);
+  });
+
+  it('reports the version of package.json', async () => {
+    const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    expect(client.getServerVersion()?.version).toBe(version);
   });
 
   it('lists every tool of src/tools/index.ts, each with an object input schema', async () => {
