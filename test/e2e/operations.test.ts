@@ -56,7 +56,7 @@ describe('a project whose example tool was replaced by one of the user\'s, then 
     expect(server).toContain('LIST_TTL_MS = 5 * 60_000');
     await writeFile(file('src/server.ts'), server.replace('LIST_TTL_MS = 5 * 60_000', 'LIST_TTL_MS = 60_000'));
 
-    const r = await cli(['add', 'cache', 'breaker', 'tests'], { cwd: dir(), timeout: 600_000 });
+    const r = await cli(['add', 'cache', 'breaker', 'tests', '--store', 'memory'], { cwd: dir(), timeout: 600_000 });
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
     added = r.stdout;
   });
@@ -75,7 +75,13 @@ describe('a project whose example tool was replaced by one of the user\'s, then 
     expect(build.exitCode, build.all).toBe(0);
     const test = await runIn(dir(), 'npm', ['test']);
     expect(test.exitCode, test.all).toBe(0);
-    expect(test.all).toMatch(/reports the version of package\.json/);
+    // The version check ran (in both protocol eras), against 2.3.4, and the user's tool is in the list it checks.
+    const tools = await runIn(dir(), 'npx', ['vitest', 'run', 'test/tools.test.ts', '--reporter=verbose'], {
+      NO_COLOR: '1',
+    });
+    expect(tools.exitCode, tools.all).toBe(0);
+    expect(tools.all.match(/✓ .*reports the version of package\.json/g), tools.all).toHaveLength(2);
+    expect(tools.all).toMatch(/✓ .*greet has a name the MCP spec allows/);
   });
 
   it('refuses LOG_FORMAT=pretty as a configuration error where pino-pretty is not installed', async () => {
