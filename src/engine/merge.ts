@@ -131,7 +131,7 @@ function mergeObject(
 
 /**
  * Decides what happens to one file. Nothing here overwrites a line of the user's or deletes a file:
- * - not on disk -> create (with a note when the user deleted it: it comes back only when the new answers change it);
+ * - not on disk -> create, unless the user deleted it: it then stays deleted, with a note;
  * - already equal to theirs -> unchanged;
  * - untouched by the user (disk equals base, or its recorded hash) -> take theirs;
  * - changed only by the user (theirs equals base) -> keep;
@@ -142,13 +142,10 @@ export function mergeFile(v: FileVersions): PlanEntry {
   const { path, base, theirs, ours } = v;
   if (ours === undefined) {
     if (base === undefined) return { path, action: 'create', content: theirs };
-    if (theirs === base) return { path, action: 'keep', content: '', note: 'deleted by you; stays deleted' };
-    return {
-      path,
-      action: 'create',
-      content: theirs,
-      note: 'deleted by you; recreated because the new features change it',
-    };
+    // A deleted file stays deleted, even when the new features change it: brought back, it would not be wired in
+    // (a tool you removed from src/tools/index.ts), and tests would depend on it (docs/ARCHITECTURE.md).
+    const why = theirs === base ? '' : ' (the new features change it; not applied)';
+    return { path, action: 'keep', content: '', note: `deleted by you; stays deleted${why}` };
   }
   if (ours === theirs) return { path, action: 'unchanged', content: ours, previous: ours };
   const untouched = ours === base || (v.recorded !== undefined && hash(ours) === v.recorded);

@@ -16,10 +16,17 @@ export default defineFeature({
       vars: [
         {
           name: 'METRICS_TOKEN',
-          schema: 'z.string().min(16).optional()',
+          note: 'Comma-separated, so that a token can be rotated: add the new one, move the scrapers, remove the old one.',
+          schema: [
+            'list.refine(',
+            '    (tokens) => tokens === undefined || tokens.every((token) => token.length >= 16),',
+            "    'every token must be at least 16 characters long',",
+            '  )',
+          ].join('\n'),
           default: 'none',
           example: '',
-          description: 'If set, scrapers must send `Authorization: Bearer <token>` (16 characters or more).',
+          description:
+            'If set, scrapers must send `Authorization: Bearer <token>` with one of these tokens, comma-separated so that a token can be rotated, 16 characters or more each.',
         },
       ],
     },

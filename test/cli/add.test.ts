@@ -246,7 +246,7 @@ describe('add', () => {
     }
   });
 
-  it('a file you deleted stays deleted unless the new features need it', async () => {
+  it('a file you deleted stays deleted, saying so, even when the new features change it', async () => {
     const dir = await create(['-f', '']);
     const changed = new Set(await changedFiles(['-f', ''], ['-f', 'docker']));
     const untouchedByDocker = Object.keys(await snapshot(dir)).find((p) => p.startsWith('src/') && !changed.has(p))!;
@@ -257,11 +257,22 @@ describe('add', () => {
     expect(entry).toMatchObject({ action: 'keep', note: expect.stringMatching(/deleted by you; stays deleted/) });
     expect((await snapshot(dir))[untouchedByDocker]).toBeUndefined();
 
-    // package.json always changes when a feature with dependencies comes in: deleted, it comes back.
-    await rm(path.join(dir, 'package.json'));
+    // The example tool removed as a user does (file and registration): `cache` changes the file, and it still
+    // stays away rather than coming back unregistered.
+    await rm(path.join(dir, 'src/tools/upstream-get.ts'));
+    const index = path.join(dir, 'src/tools/index.ts');
+    const registered = (await readFile(index, 'utf8'))
+      .replace("import { upstreamGet } from './upstream-get.js';\n", '')
+      .replace(', upstreamGet]', ']');
+    await writeFile(index, registered);
     const again = await add(dir, ['cache', '--yes']);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/create\s+package\.json\s+\(deleted by you; recreated/);
+    expect(again.stdout).toMatch(
+      /keep\s+src\/tools\/upstream-get\.ts\s+\(deleted by you; stays deleted \(the new features change it; not applied\)\)/,
+    );
+    const after = await snapshot(dir);
+    expect(after['src/tools/upstream-get.ts']).toBeUndefined();
+    expect(after['src/tools/index.ts']).toBe(registered);
   });
 
   it('without a manifest exits 2 and says what add needs', async () => {

@@ -198,7 +198,10 @@ describe('apikey, rate limit, cache, breaker, metrics on Redis', () => {
     const fast = await call('fail-fast');
     expect(textOf(fast.body.result)).toMatch(/upstream unavailable, retry after \d+ ?s/i);
     expect(upstream.hits()).toBe(hitsWhenOpen); // failed fast: the upstream was not called
-    expect((await fetch(`${s.url}/ready`)).status).toBe(503);
+    // Reported, not failing the probe: every replica shares the upstream and would leave the pool at once.
+    const whileOpen = await fetch(`${s.url}/ready`);
+    expect(whileOpen.status).toBe(200);
+    expect(await whileOpen.json()).toMatchObject({ status: 'degraded', checks: { breakers: { ok: false } } });
     expect(metric(await (await fetch(`${s.url}/metrics`)).text(), 'mcp_breaker_state')).toBeGreaterThan(0);
 
     upstream.fail(false);
@@ -211,10 +214,11 @@ describe('apikey, rate limit, cache, breaker, metrics on Redis', () => {
     servers.pop();
   });
 
-  it('Redis killed mid-run: calls still succeed and /ready reports it', async (ctx) => {
+  it('Redis killed mid-run: calls still succeed and /ready reports it without failing, unless limits fail closed', async (ctx) => {
     if ('skip' in redis) return ctx.skip();
     prefix++;
     const s = await start();
+    const closed = await start({ RATE_LIMIT_FAIL: 'closed' });
     expect((await echo(s.url)).status).toBe(200);
     if ('stop' in redis) await redis.stop();
     await new Promise((r) => setTimeout(r, 500));
@@ -222,11 +226,18 @@ describe('apikey, rate limit, cache, breaker, metrics on Redis', () => {
     expect(during.status).toBe(200);
     expect(during.body.result.isError).toBeFalsy();
     const ready = await fetch(`${s.url}/ready`);
-    expect(ready.status).toBe(503);
-    expect(await ready.text()).toMatch(/redis/i);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'degraded', checks: { redis: { ok: false, required: false } } });
+    expect(metric(await (await fetch(`${s.url}/metrics`)).text(), 'mcp_readiness_check', 'check="redis"')).toBe(0);
+    expect(s.logs()).toMatch(/readiness check failing: still ready \(degraded\)/);
+    // RATE_LIMIT_FAIL=closed: tool calls need Redis, so this replica should get no traffic.
+    const required = await fetch(`${closed.url}/ready`);
+    expect(required.status).toBe(503);
+    expect(await required.json()).toMatchObject({ status: 'not ready', checks: { redis: { ok: false, required: true } } });
     expect((await fetch(`${s.url}/health`)).status).toBe(200);
     await s.stop();
-    servers.pop();
+    await closed.stop();
+    servers.splice(0);
   });
 });
 

@@ -116,15 +116,14 @@ describe('mergeFile', () => {
   it('reports unchanged when the disk already equals the new render', () => {
     expect(f({ ours: theirs })).toMatchObject({ action: 'unchanged' });
   });
-  it('leaves a deleted file deleted unless the new features change or add it', () => {
+  it('leaves a deleted file deleted, saying so, even when the new features change it', () => {
     expect(f({ ours: undefined, theirs: base })).toMatchObject({
       action: 'keep',
-      note: expect.stringMatching(/deleted by you/),
+      note: 'deleted by you; stays deleted',
     });
     expect(f({ ours: undefined })).toMatchObject({
-      action: 'create',
-      content: theirs,
-      note: expect.stringMatching(/recreated/),
+      action: 'keep',
+      note: 'deleted by you; stays deleted (the new features change it; not applied)',
     });
     expect(f({ ours: undefined, base: undefined })).toMatchObject({ action: 'create', content: theirs });
   });

@@ -1,15 +1,39 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 
+/** Every process the tests started that is still running. */
+const running = new Set<ChildProcess>();
+
+/** Runs `node` with the given arguments and environment (over the test's own), its output piped. */
+export function startNode(args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
 /**
  * Starts an entry point of the server from source (no build needed) with the given environment.
  * `node --import tsx` (not the `tsx` CLI) so that signals reach the server process itself.
  */
 export function startServer(entry: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  return startNode(['--import', 'tsx', entry], env);
+}
+
+/**
+ * Kills every process started here that is still running, and waits for it to exit. Files that start
+ * processes call it in `afterEach`: a failing test must never leave a server behind, still listening.
+ */
+export async function stopAll(): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => {
+      child.kill('SIGKILL');
+      return exited(child);
+    }),
+  );
 }
 
 /** Collects a stream's text as it comes. */
@@ -31,7 +55,7 @@ export async function waitFor(predicate: () => boolean, what: string, timeoutMs 
 
 /** Resolves with the exit code once the process has exited. */
 export function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 

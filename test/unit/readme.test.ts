@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { render } from '../../src/engine/render.js';
+import { answers } from '../space.js';
+
+/**
+ * What the generated README and .gitignore promise matches what the project has: no `/ready` without the health
+ * feature, the OAuth walkthrough's token file ignored by git, and stdio clients given their settings (a server a
+ * client launches does not read `.env`).
+ */
+describe('generated README and .gitignore', () => {
+  it('describe /ready only in projects that serve it', async () => {
+    const all = ['auth', 'cache', 'breaker', 'ratelimit', 'logging', 'metrics', 'docker', 'tests'] as const;
+    for (const store of ['memory', 'redis'] as const) {
+      const without = await render(answers('http', all, { store }));
+      expect(without['README.md'], store).not.toContain('/ready');
+      const withHealth = await render(answers('http', [...all, 'health'], { store }));
+      expect(withHealth['README.md'], store).toContain('`GET /ready`');
+    }
+  });
+
+  it('ignore the token file the OAuth walkthrough writes', async () => {
+    const oauth = await render(answers('http', ['auth'], { auth: 'oauth' }));
+    expect(oauth['README.md']).toContain('> token.txt');
+    expect(oauth['.gitignore']?.split('\n')).toContain('token.txt');
+  });
+
+  it('give every stdio client snippet the environment, since .env is not read then', async () => {
+    const readme = (await render(answers('stdio', [])))['README.md']!;
+    const snippets = readme.split('\n### ').filter((section) => section.includes('dist/stdio.js"'));
+    expect(snippets.length).toBeGreaterThanOrEqual(3);
+    for (const snippet of snippets) expect(snippet, snippet.split('\n')[0]).toMatch(/"env(File)?": /);
+    expect(readme).toMatch(/claude mcp add combo-server --env UPSTREAM_BASE_URL=/);
+    const both = (await render(answers('both', [])))['README.md']!;
+    expect(both).toMatch(/"args": \["\/absolute\/path\/to\/combo-server\/dist\/stdio\.js"\],\n\s+"env": /);
+  });
+});
