@@ -107,9 +107,16 @@ sharedAnswerOptions(
 sharedAnswerOptions(
   program
     .command('add')
-    .description('add features to the project in --cwd, keeping your edits')
-    .argument('<feature...>', 'features to add (see `list`)')
-    .option('--cwd <dir>', 'the project directory', '.'),
+    .usage('<feature...> [options]\n       create-mcp-prod add tool|resource|prompt <name> [options]')
+    .description('add features to the project in --cwd, keeping your edits; or a tool, resource or prompt')
+    .argument('<feature...>', 'features to add (see `list`), or tool|resource|prompt <name>')
+    .option('--cwd <dir>', 'the project directory', '.')
+    .option('--description <text>', 'tool|resource|prompt: what it does, for the model')
+    .option('--upstream', 'tool: it calls the upstream API (UPSTREAM_BASE_URL)')
+    .option('--read-only', 'tool: it changes nothing (readOnlyHint)')
+    .option('--destructive', 'tool: it may destroy or overwrite data (destructiveHint)')
+    .option('--cache', 'tool: serve its results from the cache feature (needs --read-only)')
+    .option('--uri <uri>', 'resource: a fixed URI, or a URI template such as weather://city/{city}'),
   'add',
 ).action(async (features: string[], opts: Record<string, unknown>) => {
   const { add } = await import('./commands/add.js');

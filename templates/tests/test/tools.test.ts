@@ -63,6 +63,13 @@ describe.each([
     expect(tools.map((tool) => tool.name).sort()).toEqual(['echo', 'upstream_get']);
     const echo = tools.find((tool) => tool.name === 'echo');
     expect(echo?.inputSchema.properties?.text).toMatchObject({ type: 'string', maxLength: 10_000 });
+    const upstreamGet = tools.find((tool) => tool.name === 'upstream_get');
+    expect(upstreamGet?.outputSchema?.required).toEqual([
+      'status',
+      'contentType',
+      'body',
+      'truncated',
+    ]);
   });
 
   it('echoes text', async () => {
@@ -83,7 +90,14 @@ describe.each([
       arguments: { path: 'packages/zod', query: { tag: 'latest' } },
     });
     expect(result.isError).toBeFalsy();
-    expect(JSON.parse(textOf(result))).toEqual({ path: '/api/packages/zod?tag=latest' });
+    expect(result.structuredContent).toEqual({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ path: '/api/packages/zod?tag=latest' }),
+      truncated: false,
+    });
+    // The same data as JSON text, for clients that read only text.
+    expect(JSON.parse(textOf(result))).toEqual(result.structuredContent);
   });
 
   it('reports an upstream error status as a tool error', async () => {
