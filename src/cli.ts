@@ -63,7 +63,7 @@ const sharedAnswerOptions = (cmd: Command, command: 'create' | 'add') => {
 
 const program = new Command('create-mcp-prod')
   .usage(
-    '[directory] [options]\n       create-mcp-prod add <feature...> [options]\n       create-mcp-prod list [--json]',
+    '[directory] [options]\n       create-mcp-prod add <feature...> [options]\n       create-mcp-prod add tool|resource|prompt <name> [options]\n       create-mcp-prod upgrade [options]\n       create-mcp-prod list [--json]',
   )
   .description('Scaffold a production-ready MCP server in TypeScript (MCP 2026-07-28, SDK v2).')
   .version(GENERATOR.version, '-v, --version', 'print the version')
@@ -112,9 +112,16 @@ sharedAnswerOptions(
 sharedAnswerOptions(
   program
     .command('add')
-    .description('add features to the project in --cwd, keeping your edits')
-    .argument('<feature...>', 'features to add (see `list`)')
-    .option('--cwd <dir>', 'the project directory', '.'),
+    .usage('<feature...> [options]\n       create-mcp-prod add tool|resource|prompt <name> [options]')
+    .description('add features to the project in --cwd, keeping your edits; or a tool, resource or prompt')
+    .argument('<feature...>', 'features to add (see `list`), or tool|resource|prompt <name>')
+    .option('--cwd <dir>', 'the project directory', '.')
+    .option('--description <text>', 'tool|resource|prompt: what it does, for the model')
+    .option('--upstream', 'tool: it calls the upstream API (UPSTREAM_BASE_URL)')
+    .option('--read-only', 'tool: it changes nothing (readOnlyHint)')
+    .option('--destructive', 'tool: it may destroy or overwrite data (destructiveHint)')
+    .option('--cache', 'tool: serve its results from the cache feature (needs --read-only)')
+    .option('--uri <uri>', 'resource: a fixed URI, or a URI template such as weather://city/{city}'),
   'add',
 ).action(async (features: string[], opts: Record<string, unknown>) => {
   const { add } = await import('./commands/add.js');
@@ -123,6 +130,25 @@ sharedAnswerOptions(
   emit(result.json);
   process.exitCode = result.exitCode;
 });
+
+program
+  .command('upgrade')
+  .description('bring the project in --cwd to the current templates, keeping your edits')
+  .option('--cwd <dir>', 'the project directory', '.')
+  .option(
+    '--from <path>',
+    'the version that made the project, as a packed tarball or a directory (default: from the package manager)',
+  )
+  .option('--no-install', 'do not install dependencies')
+  .option('--force', FORCE_HELP)
+  .option('--dry-run', 'print the plan and a diff; write nothing')
+  .option('--json', 'print one JSON object describing the result')
+  .action(async (opts: Record<string, unknown>) => {
+    const { upgrade } = await import('./commands/upgrade.js');
+    const result = await upgrade(opts as never, { cwd: process.cwd(), env: process.env, out, interactive: false });
+    emit(result.json);
+    process.exitCode = result.exitCode;
+  });
 
 program
   .command('list')

@@ -150,3 +150,23 @@ export async function spinner(
   if (process.stdin.isTTY) process.stdin.setRawMode(false);
   return { stop: (msg, code) => (code ? s.error(msg) : s.stop(msg)) };
 }
+
+/** A line of text for `add tool|resource|prompt` (src/commands/generate.ts); exit 130 on Ctrl-C. */
+export async function askText(
+  message: string,
+  initial: string,
+  validate?: (value: string) => string | undefined,
+): Promise<string> {
+  const value = await p.text({
+    message,
+    placeholder: initial,
+    defaultValue: initial,
+    validate: (v) => validate?.(v === undefined || v === '' ? initial : v),
+  });
+  return unwrapOr(value).trim() || initial;
+}
+
+/** A yes/no question for `add tool` (src/commands/generate.ts); exit 130 on Ctrl-C. */
+export async function askYesNo(message: string, initial: boolean): Promise<boolean> {
+  return unwrapOr(await p.confirm({ message, initialValue: initial }));
+}

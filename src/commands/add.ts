@@ -8,10 +8,11 @@ import { EXIT } from '../errors.js';
 import { install, installCancelled, type InstallResult } from '../install.js';
 import { runScript } from '../pm.js';
 import type { CommandResult, RunContext } from './create.js';
+import type { GenerateFlags } from './generate.js';
 import { conflictError, conflictsOf, counts, fileReport, printPlan, unifiedDiff, warnMarkers } from './report.js';
 
 /** Flags of `add` as commander parsed them. */
-export interface AddFlags {
+export interface AddFlags extends GenerateFlags {
   cwd?: string;
   auth?: string;
   store?: string;
@@ -28,6 +29,9 @@ export interface AddFlags {
  * and after, each file merged three ways with the disk (docs/ARCHITECTURE.md, "Merge rules"), applied, installed.
  */
 export async function add(requested: string[], flags: AddFlags, ctx: RunContext): Promise<CommandResult> {
+  // `tool`, `resource` and `prompt` are not feature ids: `add tool <name>` generates one (src/commands/generate.ts).
+  const { generate, isItemKind } = await import('./generate.js');
+  if (isItemKind(requested[0])) return generate(requested[0], requested.slice(1), flags, ctx);
   const { out } = ctx;
   const root = path.resolve(ctx.cwd, flags.cwd ?? '.');
   const manifest = await readManifest(root);

@@ -1,0 +1,232 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Answers } from '../answers.js';
+import { apply, faultAfterFromEnv } from '../engine/apply.js';
+import {
+  ITEM_KINDS,
+  KIND_DIRS,
+  namesOf,
+  renderItem,
+  schemeOf,
+  uriVariables,
+  type ItemKind,
+  type ItemSpec,
+  type ToolOptions,
+} from '../engine/items.js';
+import { readManifest } from '../engine/manifest.js';
+import { readIfExists, safeJoin } from '../engine/paths.js';
+import type { Plan } from '../engine/plan.js';
+import { importedNames, register } from '../engine/register.js';
+import { CliError, EXIT, usageError } from '../errors.js';
+import { runScript } from '../pm.js';
+import type { CommandResult, RunContext } from './create.js';
+import { fileReport, printPlan, unifiedDiff } from './report.js';
+
+/** Flags of `add tool|resource|prompt <name>` as commander parsed them. */
+export interface GenerateFlags {
+  cwd?: string;
+  description?: string;
+  uri?: string;
+  upstream?: boolean;
+  cache?: boolean;
+  readOnly?: boolean;
+  destructive?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export function isItemKind(word: string | undefined): word is ItemKind {
+  return ITEM_KINDS.includes(word as ItemKind);
+}
+
+/** Lower-case words joined by `-` or `_`: a valid MCP name, file name and (camel-cased) identifier. */
+const NAME = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
+const MAX_NAME = 48;
+/** Words an identifier cannot be (ECMAScript reserved words, and names the generated modules already use). */
+const RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'yield let static implements interface package private protected public await z'
+  ).split(' '),
+);
+
+function checkItemName(kind: ItemKind, name: string): string | undefined {
+  if (!NAME.test(name))
+    return `"${name}" is not a valid ${kind} name: use lower-case letters and digits, words joined by - or _ (e.g. get_forecast)`;
+  if (name.length > MAX_NAME) return `"${name}" is too long: at most ${MAX_NAME} characters`;
+  if (RESERVED.has(namesOf(name).id)) return `"${name}" is a reserved word in TypeScript: choose another name`;
+  return undefined;
+}
+
+function checkUri(uri: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(uri))
+    return `"${uri}" is not a resource URI: write scheme://path, e.g. weather://cities or weather://city/{city}`;
+  const braces = uri.replace(/\{[A-Za-z_][A-Za-z0-9_]*\}/g, '');
+  if (/[{}]/.test(braces)) return `"${uri}" has a malformed {variable}: use {name} with letters, digits and _`;
+  const vars = uriVariables(uri);
+  if (new Set(vars).size !== vars.length) return `"${uri}" repeats a variable`;
+  return undefined;
+}
+
+/** Names of the MCP items already declared in the kind's folder (`name: 'x'` in any of its files). */
+async function declaredNames(root: string, dir: string): Promise<Set<string>> {
+  const names = new Set<string>();
+  const files = await readdir(safeJoin(root, dir)).catch(() => [] as string[]);
+  for (const file of files.filter((f) => f.endsWith('.ts'))) {
+    const text = (await readIfExists(safeJoin(root, `${dir}/${file}`))) ?? '';
+    for (const m of text.matchAll(/^\s*name:\s*['"]([^'"]+)['"]/gm)) names.add(m[1]!);
+  }
+  return names;
+}
+
+/** What the flags leave open, asked on a terminal; without one, a default with --yes, else exit 2 naming the flag. */
+async function resolveSpec(
+  kind: ItemKind,
+  name: string,
+  flags: GenerateFlags,
+  a: Answers,
+  interactive: boolean,
+): Promise<ItemSpec> {
+  const prompts = interactive ? await import('../prompts.js') : undefined;
+  const { title } = namesOf(name);
+  const fallback = `${title}: describe what it does and when a model should use it.`;
+  let description = flags.description?.trim();
+  if (!description) {
+    if (prompts)
+      description = await prompts.askText(`What does the ${kind} ${name} do? (the model reads this)`, fallback);
+    else if (flags.yes) description = fallback;
+    else
+      throw usageError(
+        `The ${kind} needs a description.`,
+        `Pass --description "<one sentence>" (or --yes for a placeholder).`,
+      );
+  }
+  const spec: ItemSpec = { kind, name, description };
+
+  if (kind === 'tool') {
+    const ask = async (value: boolean | undefined, question: string) =>
+      value ?? (prompts ? await prompts.askYesNo(question, false) : false);
+    const upstream = await ask(flags.upstream, 'Does it call the upstream API (UPSTREAM_BASE_URL)?');
+    const readOnly = await ask(flags.readOnly, 'Is it read-only (it changes nothing anywhere)?');
+    const destructive = readOnly
+      ? (flags.destructive ?? false)
+      : await ask(flags.destructive, 'Can it destroy or overwrite data?');
+    const cache =
+      readOnly && a.features.includes('cache') ? await ask(flags.cache, 'Cache its results?') : (flags.cache ?? false);
+    const tool: ToolOptions = { upstream, readOnly, destructive, cache };
+    if (tool.readOnly && tool.destructive)
+      throw usageError('A tool cannot be both --read-only and --destructive.', 'Pass one of them, or neither.');
+    if (tool.cache && !tool.readOnly)
+      throw usageError(
+        'Only a read-only tool can be cached: caching skips its effects.',
+        'Add --read-only, or leave out --cache.',
+      );
+    if (tool.cache && !a.features.includes('cache'))
+      throw usageError(
+        `${a.name} has no cache to serve --cache from.`,
+        'Add the feature first: npx create-mcp-prod add cache',
+      );
+    spec.tool = tool;
+  }
+
+  if (kind === 'resource') {
+    const fallbackUri = `${schemeOf(a.name)}://${namesOf(name).file}`;
+    let uri = flags.uri?.trim();
+    if (!uri) {
+      uri = prompts
+        ? await prompts.askText(
+            'Its URI (a fixed URI, or a template such as scheme://city/{city})',
+            fallbackUri,
+            checkUri,
+          )
+        : fallbackUri;
+    }
+    const problem = checkUri(uri);
+    if (problem) throw usageError(problem, 'Pass a valid --uri.');
+    spec.uri = uri;
+  }
+  return spec;
+}
+
+/**
+ * `create-mcp-prod add tool|resource|prompt <name>`: writes the item's file and its test, and lists it in the
+ * project's index (src/engine/register.ts). Everything is checked before anything is written: an invalid or taken
+ * name, an index it cannot edit, a file in the way: exit 2, nothing written.
+ */
+export async function generate(
+  kind: ItemKind,
+  names: string[],
+  flags: GenerateFlags,
+  ctx: RunContext,
+): Promise<CommandResult> {
+  const { out } = ctx;
+  const root = path.resolve(ctx.cwd, flags.cwd ?? '.');
+  const manifest = await readManifest(root);
+  const a = manifest.answers;
+  if (names.length > 1)
+    throw usageError(`add ${kind} takes one name, got ${names.length}: ${names.join(' ')}.`, 'Run it once per name.');
+  let name = names[0];
+  if (!name) {
+    if (!ctx.interactive) throw usageError(`Which ${kind}? Name it: create-mcp-prod add ${kind} <name>.`);
+    const prompts = await import('../prompts.js');
+    name = await prompts.askText(`Name of the ${kind}`, '', (v) => checkItemName(kind, v));
+  }
+  const problem = checkItemName(kind, name);
+  if (problem) throw usageError(problem, `Run create-mcp-prod add ${kind} <name> with a valid name.`);
+
+  const { dir, list, definition } = KIND_DIRS[kind];
+  const indexPath = `${dir}/index.ts`;
+  const [index, defined] = await Promise.all([
+    readIfExists(safeJoin(root, indexPath)),
+    readIfExists(safeJoin(root, definition)),
+  ]);
+  if (index === undefined || defined === undefined) {
+    throw usageError(
+      `${a.name} has no ${index === undefined ? indexPath : definition}: it was made by create-mcp-prod ${manifest.generator.version}, before ${kind}s could be added.`,
+      'Bring it to the current templates first: npx create-mcp-prod upgrade',
+    );
+  }
+  const { id, file } = namesOf(name);
+  if ((await declaredNames(root, dir)).has(name) || importedNames(index).has(id))
+    throw usageError(`${a.name} already has a ${kind} named ${name} (in ${dir}).`, 'Choose another name.');
+
+  const spec = await resolveSpec(kind, name, flags, a, ctx.interactive);
+  const files = renderItem(spec, a);
+  for (const rel of Object.keys(files)) {
+    if ((await readIfExists(safeJoin(root, rel))) !== undefined)
+      throw usageError(
+        `${rel} already exists: adding the ${kind} ${name} would overwrite it.`,
+        'Choose another name, or move the file.',
+      );
+  }
+  const registered = register(index, { list, id, from: `./${file}.js` });
+  if (!registered.ok) {
+    throw usageError(
+      `Cannot list the ${kind} in ${indexPath}: ${registered.reason}.`,
+      `Nothing was written. Restore that file's \`export const ${list} = [...]\`, or run with a name and list it yourself.`,
+    );
+  }
+
+  const steps: Plan = [
+    ...Object.entries(files).map(([rel, content]) => ({ path: rel, action: 'create' as const, content })),
+    { path: indexPath, action: 'update', content: registered.text, previous: index },
+  ];
+  const json = { ok: true, command: `add ${kind}`, directory: root, kind, name, spec, files: fileReport(steps) };
+  if (flags.dryRun) {
+    printPlan(out, steps, `Dry run: adding the ${kind} ${name} to ${root} would change (nothing was written):`);
+    const diffs: Record<string, string> = {};
+    for (const e of steps) diffs[e.path] = await unifiedDiff(e);
+    for (const d of Object.values(diffs)) out.line(`\n${d.replace(/\n$/, '')}`);
+    return { exitCode: EXIT.ok, json: { ...json, dryRun: true, diffs } };
+  }
+  await apply(root, steps, { faultAfter: faultAfterFromEnv(ctx.env) }).catch((err: unknown) => {
+    throw err instanceof CliError ? err : new CliError(`Could not write the ${kind}: ${(err as Error).message}`);
+  });
+  printPlan(out, steps, `Added the ${kind} ${name} to ${a.name}:`);
+  const run = runScript(a.pm);
+  const tested = a.features.includes('tests') ? ` && ${run} test` : '';
+  out.line(`\nNext: fill in ${dir}/${file}.ts, then ${run} build${tested}`);
+  return { exitCode: EXIT.ok, json };
+}

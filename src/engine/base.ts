@@ -1,0 +1,143 @@
+/**
+ * The base of an upgrade (docs/ARCHITECTURE.md, "Upgrading"): what the version recorded in `.mcp-prod.json`
+ * generated for the recorded answers. It is obtained by running that version itself, not by guessing at its
+ * templates: from the package manager (`npm exec create-mcp-prod@<version>`), or offline from `--from`, a packed
+ * tarball or a directory of that version. The project's manifest then proves it: every file the base holds must
+ * have the hash the manifest recorded for it.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Answers } from '../answers.js';
+import { CliError, usageError } from '../errors.js';
+import { hash, MANIFEST, type Manifest } from './manifest.js';
+import type { FileTree } from './render.js';
+
+/** How to start the recorded version's CLI: a command and the arguments before its own. */
+interface OldCli {
+  command: string;
+  args: string[];
+  /** What to tell the user it was. */
+  source: string;
+}
+
+/** The flags that make a CLI of any version so far write exactly the recorded answers, without a question. */
+export function createArgs(dir: string, a: Answers): string[] {
+  return [
+    dir,
+    '--yes',
+    '--no-install',
+    '--no-git',
+    '--name',
+    a.name,
+    '--description',
+    a.description,
+    '--transport',
+    a.transport,
+    '--features',
+    a.features.join(','),
+    '--auth',
+    a.auth,
+    '--store',
+    a.store,
+    '--pm',
+    a.pm,
+  ];
+}
+
+async function oldCli(from: string | undefined, version: string, cwd: string): Promise<OldCli> {
+  if (from === undefined) {
+    return {
+      command: 'npm',
+      args: ['exec', '--yes', `--package=create-mcp-prod@${version}`, '--', 'create-mcp-prod'],
+      source: `create-mcp-prod@${version} from the registry`,
+    };
+  }
+  const full = path.resolve(cwd, from);
+  if (!existsSync(full))
+    throw usageError(
+      `--from ${from}: no such file or directory.`,
+      'Pass a packed tarball (.tgz) or a directory of create-mcp-prod.',
+    );
+  if (full.endsWith('.tgz') || full.endsWith('.tar.gz')) {
+    return {
+      command: 'npm',
+      args: ['exec', '--yes', '--offline', `--package=${full}`, '--', 'create-mcp-prod'],
+      source: full,
+    };
+  }
+  const bin = path.join(full, 'bin', 'create-mcp-prod.js');
+  if (!existsSync(bin) || !existsSync(path.join(full, 'dist')))
+    throw usageError(
+      `--from ${from} is not a built create-mcp-prod: it has no bin/create-mcp-prod.js and dist/.`,
+      'Pass the tarball npm pack makes, or build that directory first (npm ci && npm run build).',
+    );
+  return { command: process.execPath, args: [bin], source: full };
+}
+
+async function readTree(dir: string, prefix = ''): Promise<FileTree> {
+  const tree: FileTree = {};
+  for (const e of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) Object.assign(tree, await readTree(dir, rel));
+    else if (e.isFile()) tree[rel] = await readFile(path.join(dir, rel), 'utf8');
+  }
+  return tree;
+}
+
+/**
+ * Renders the base: runs the recorded version into `scratch` (an empty folder the caller owns and removes) and
+ * reads what it wrote, without `.env` (the user's own; its base is `.env.example`) and the manifest.
+ */
+export async function renderBase(
+  manifest: Manifest,
+  options: { from?: string; cwd: string; scratch: string },
+): Promise<{ tree: FileTree; source: string }> {
+  const version = manifest.generator.version;
+  const cli = await oldCli(options.from, version, options.cwd);
+  const { execa } = await import('execa');
+  const env = { CI: '1', NO_COLOR: '1', npm_config_yes: 'true', npm_config_update_notifier: 'false' };
+  const run = (args: string[]) =>
+    execa(cli.command, [...cli.args, ...args], {
+      cwd: options.scratch,
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+      env,
+    });
+
+  const reported = await run(['--version']);
+  const said = (reported.stdout ?? '').trim().split('\n').pop();
+  if (reported.exitCode !== 0 || said !== version) {
+    const why =
+      reported.exitCode !== 0
+        ? (reported.all ?? reported.shortMessage ?? '').trim().split('\n').slice(-8).join('\n')
+        : `it is version ${said}`;
+    throw new CliError(`Could not run create-mcp-prod ${version}, which made this project (${cli.source}): ${why}`, {
+      hint:
+        options.from === undefined
+          ? `Check the network, or pass --from <tarball or directory of create-mcp-prod ${version}>.`
+          : `Pass --from a tarball or directory of create-mcp-prod ${version}.`,
+    });
+  }
+  const target = path.join(options.scratch, 'base');
+  const made = await run(createArgs(target, manifest.answers));
+  if (made.exitCode !== 0) {
+    throw new CliError(
+      `create-mcp-prod ${version} failed to render the base of the upgrade:\n${(made.all ?? '').trim().split('\n').slice(-10).join('\n')}`,
+    );
+  }
+  const tree = await readTree(target);
+  delete tree['.env'];
+  delete tree[MANIFEST];
+  const differs = Object.keys(tree).filter(
+    (rel) => manifest.files[rel] !== undefined && hash(tree[rel]!) !== manifest.files[rel],
+  );
+  if (differs.length > 0) {
+    throw new CliError(
+      `create-mcp-prod ${version} (${cli.source}) does not render what ${MANIFEST} recorded: ${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', ...' : ''} differ.`,
+      { hint: `Pass --from the exact create-mcp-prod ${version} that made this project.` },
+    );
+  }
+  return { tree, source: cli.source };
+}

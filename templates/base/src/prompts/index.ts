@@ -1,0 +1,7 @@
+import type { Prompt } from '../prompt.js';
+
+/**
+ * Every prompt the server offers. Add one with `npx create-mcp-prod add prompt <name>`, or write a file
+ * next to this one and list it here.
+ */
+export const prompts: readonly Prompt[] = [];
