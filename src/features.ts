@@ -11,12 +11,13 @@ import ratelimit from '../templates/ratelimit/feature.js';
 import logging from '../templates/logging/feature.js';
 import metrics from '../templates/metrics/feature.js';
 import health from '../templates/health/feature.js';
+import tracing from '../templates/tracing/feature.js';
 import docker from '../templates/docker/feature.js';
 import tests from '../templates/tests/feature.js';
 
 export { default as BASE } from '../templates/base/base.js';
 
-const REGISTRY = [auth, cache, breaker, ratelimit, logging, metrics, health, docker, tests] as const;
+const REGISTRY = [auth, cache, breaker, ratelimit, logging, metrics, health, tracing, docker, tests] as const;
 
 export type FeatureId = (typeof REGISTRY)[number]['id'];
 export type Feature = Omit<FeatureDefinition<FeatureId>, 'requires'> & { requires: readonly FeatureId[] };

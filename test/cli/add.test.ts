@@ -76,14 +76,14 @@ describe('create(F) then add(X) is byte-identical to create(F + X) on an untouch
     ['docker', ['-f', 'metrics'], ['docker'], ['-f', 'metrics,docker']],
     [
       'metrics and health to everything else',
-      ['-f', 'auth,cache,breaker,ratelimit,logging,docker,tests'],
+      ['-f', 'auth,cache,breaker,ratelimit,logging,tracing,docker,tests'],
       ['metrics', 'health'],
       ['-f', 'all'],
     ],
     [
       'several features to a stdio server',
       ['-t', 'stdio', '-f', ''],
-      ['cache', 'breaker', 'logging', 'docker', 'tests'],
+      ['cache', 'breaker', 'logging', 'tracing', 'docker', 'tests'],
       ['-t', 'stdio', '-f', 'all'],
     ],
     [
@@ -92,6 +92,13 @@ describe('create(F) then add(X) is byte-identical to create(F + X) on an untouch
       ['all', '--auth', 'oauth', '--store', 'redis'],
       ['-t', 'http', '-f', 'all', '--auth', 'oauth', '--store', 'redis'],
     ],
+    [
+      'tracing next to cache, breaker, metrics and tests (http)',
+      ['-t', 'http', '-f', 'cache,breaker,metrics,tests'],
+      ['tracing'],
+      ['-t', 'http', '-f', 'cache,breaker,metrics,tracing,tests'],
+    ],
+    ['tracing to a bare stdio server', ['-t', 'stdio', '-f', ''], ['tracing'], ['-t', 'stdio', '-f', 'tracing']],
     ['tests with pnpm', ['-f', 'logging', '--pm', 'pnpm'], ['tests'], ['-f', 'logging,tests', '--pm', 'pnpm']],
   ])('%s', async (_what, from, addition, to) => {
     const [grown, direct] = await Promise.all([create(from), create(to)]);

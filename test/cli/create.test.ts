@@ -286,6 +286,7 @@ describe('without a TTY', () => {
       'logging',
       'metrics',
       'health',
+      'tracing',
       'docker',
       'tests',
     ]);

@@ -19,6 +19,7 @@ const STEPS: string[][] = [
   ['logging'],
   ['metrics'],
   ['health'],
+  ['tracing'],
   ['docker'],
   ['tests'],
 ];

@@ -27,7 +27,7 @@ const MATRIX: Case[] = [
       '-t',
       'http',
       '-f',
-      'auth,cache,breaker,ratelimit,logging,metrics,health,tests',
+      'auth,cache,breaker,ratelimit,logging,metrics,health,tracing,tests',
       '--auth',
       'oauth',
       '--store',

@@ -176,7 +176,7 @@ describe('feature lists', () => {
     expect(() => normalizeFeatures(['metrics', 'cache'], 'stdio')).toThrow(/metrics serves HTTP/);
   });
   it('the recommended stdio set has no HTTP-only feature', () => {
-    expect(recommendedFeatures('stdio')).toEqual(['cache', 'breaker', 'logging', 'docker', 'tests']);
+    expect(recommendedFeatures('stdio')).toEqual(['cache', 'breaker', 'logging', 'tracing', 'docker', 'tests']);
   });
 });
 
@@ -210,7 +210,7 @@ describe('add: the recorded answers, then flags, then questions (interactive onl
   });
   it('"all" means every feature that fits the recorded transport', async () => {
     const r = await add('all', { yes: true }, { transport: 'stdio' });
-    expect(r.adding).toEqual(['cache', 'breaker', 'docker', 'tests']);
+    expect(r.adding).toEqual(['cache', 'breaker', 'tracing', 'docker', 'tests']);
   });
   it('answers --auth / --store only for features being added, naming the flag when missing', async () => {
     await expect(add('auth')).rejects.toMatchObject({

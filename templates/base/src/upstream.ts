@@ -9,6 +9,8 @@ export interface UpstreamRequest {
   path: string;
   query?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
+  /** Headers of this request only, such as the trace context; `accept` and `authorization` stay ours. */
+  headers?: Record<string, string> | undefined;
 }
 
 export interface UpstreamResponse {
@@ -59,11 +61,11 @@ export function createUpstream(config: Config['upstream']): Upstream {
 
   return {
     baseUrl: config.baseUrl,
-    async get({ path, query, signal }) {
+    async get({ path, query, signal, headers: extra }) {
       const url = upstreamUrl(config.baseUrl, path, query);
       const timeout = AbortSignal.timeout(config.timeoutMs);
       const response = await fetch(url, {
-        headers,
+        headers: extra ? { ...extra, ...headers } : headers,
         // A redirect could lead to another host: it is reported, never followed.
         redirect: 'manual',
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
