@@ -14,10 +14,9 @@ export default {
   },
   http: {
     dependencies: {
-      '@modelcontextprotocol/express': '^2.0.2',
-      '@modelcontextprotocol/node': '^2.1.2',
       cors: '^2.8.5',
       express: '^5.3.0',
+      'secure-json-parse': '^4.1.1',
     },
     devDependencies: {
       '@types/cors': '^2.8.19',
@@ -36,7 +35,7 @@ export default {
         vars: [
           {
             name: 'PORT',
-            schema: 'z.coerce.number().int().min(0).max(65_535).default(3000)',
+            schema: "port.default(3000)",
             default: '3000',
             description: 'Port of the HTTP server.',
           },
@@ -66,7 +65,7 @@ export default {
           },
           {
             name: 'MAX_BODY_BYTES',
-            schema: 'z.coerce.number().int().positive().default(1_048_576)',
+            schema: "count.default(1_048_576)",
             default: '1048576',
             description: 'Largest request body, in bytes. Larger requests get 413.',
           },

@@ -8,15 +8,15 @@ export default defineFeature({
   httpOnly: true,
   usesStore: true,
   options: ['--store'],
-  dependencies: { 'rate-limiter-flexible': '^11.4.0' },
-  devDependencies: {},
+  dependencies: { 'proxy-addr': '^2.0.7', 'rate-limiter-flexible': '^11.4.0' },
+  devDependencies: { '@types/proxy-addr': '^2.0.3' },
   env: [
     {
       title: 'Rate limits (tool calls over HTTP)',
       vars: [
         {
           name: 'RATE_LIMIT_PER_MINUTE',
-          schema: 'z.coerce.number().int().positive().default(120)',
+          schema: 'count.default(120)',
           default: '120',
           description:
             'Tool calls per minute for each caller (its API key or token subject when callers authenticate, else its address). Beyond that: 429 with Retry-After.',
@@ -32,7 +32,13 @@ export default defineFeature({
         {
           name: 'TRUST_PROXY',
           note: "Behind a load balancer: how many proxies to trust in X-Forwarded-For, so that limits apply to the client's address rather than to the proxy's.",
-          schema: 'z.coerce.number().int().min(0).default(0)',
+          schema: [
+            "z.coerce",
+            "    .number({ error: 'must be a number of proxies (0: none)' })",
+            "    .int('must be a number of proxies (0: none)')",
+            "    .min(0, 'must be a number of proxies (0: none)')",
+            '    .default(0)',
+          ].join('\n'),
           default: '0',
           description:
             'Proxies (load balancers) in front of the server whose X-Forwarded-For gives the client address; 0: none.',
