@@ -26,7 +26,7 @@ import {
   saveResult,
   table,
 } from './lib.mjs';
-import { BODY, HEADERS, callEcho, loadTest, memory, servers, startServer, stopServer } from './servers.mjs';
+import { BODY, ERA, HEADERS, callEcho, cpuMs, loadTest, memory, servers, startServer, stopServer } from './servers.mjs';
 
 const args = parseArgs();
 const ROUNDS = Number(args.rounds ?? 5);
@@ -75,12 +75,16 @@ for (let r = 0; r < ROUNDS; r++) {
         log(`${name}: ${res.status} ${res.body.slice(0, 300)}`);
       }
       if (WARMUP > 0) await loadTest(server, { connections: CONNECTIONS, seconds: WARMUP });
+      const cpuBefore = cpuMs(child.pid);
       const ac = await loadTest(server, { connections: CONNECTIONS, seconds: SECONDS });
+      const cpuUsed = cpuMs(child.pid) - cpuBefore;
       const mem = memory(child.pid);
       const stopped = await stopServer(child);
       const entry = {
         round: r,
         reqPerSec: ac.requests.average,
+        // The server's own CPU per answered request, in microseconds (autocannon runs in this process).
+        cpuUsPerReq: (cpuUsed * 1000) / ac.requests.total,
         total: ac.requests.total,
         p50: ac.latency.p50,
         p99: ac.latency.p99,
@@ -97,7 +101,7 @@ for (let r = 0; r < ROUNDS; r++) {
       };
       rounds[name].push(entry);
       log(
-        `round ${r + 1}/${ROUNDS} ${name}: ${Math.round(entry.reqPerSec)} req/s, p50 ${entry.p50} ms, p99 ${entry.p99} ms, ` +
+        `round ${r + 1}/${ROUNDS} ${name} (${ERA}): ${Math.round(entry.reqPerSec)} req/s, ${Math.round(entry.cpuUsPerReq)} us CPU/req, p50 ${entry.p50} ms, p99 ${entry.p99} ms, ` +
           `errors ${entry.errors}, non2xx ${entry.non2xx}, mismatches ${entry.mismatches}, RSS ${round(entry.rssMB)} MB, ` +
           `cold ${round(probeMs)}/${round(firstCallMs)} ms, log lines ${entry.logLines}, exit ${JSON.stringify(stopped)}`,
       );
@@ -158,6 +162,7 @@ for (const name of names) {
   summary[name] = {
     label: all[name].label,
     reqPerSec: median(e.map((x) => x.reqPerSec)),
+    cpuUsPerReq: median(e.map((x) => x.cpuUsPerReq)),
     p50: median(e.map((x) => x.p50)),
     p99: median(e.map((x) => x.p99)),
     requests: sum('total'),
@@ -187,6 +192,7 @@ if (summary.bare) {
     ratios[name] = {
       throughput: s.reqPerSec / summary.bare.reqPerSec,
       throughputPaired: paired(name, 'reqPerSec'),
+      cpuPerRequest: s.cpuUsPerReq / summary.bare.cpuUsPerReq,
       p99: s.p99 / summary.bare.p99,
       p99Paired: paired(name, 'p99'),
       coldStart: s.coldProbeMs / summary.bare.coldProbeMs,
@@ -195,13 +201,21 @@ if (summary.bare) {
     };
   }
 }
+if (summary.generated && summary['sdk-alone']) {
+  ratios.generatedToSdkAlone = summary.generated.reqPerSec / summary['sdk-alone'].reqPerSec;
+  ratios.generatedToSdkAlonePaired = median(
+    rounds.generated
+      .map((x, i) => x.reqPerSec / (rounds['sdk-alone'][i]?.reqPerSec ?? NaN))
+      .filter(Number.isFinite),
+  );
+}
 if (summary.generated && summary.xmcp) ratios.generatedToXmcp = summary.generated.reqPerSec / summary.xmcp.reqPerSec;
 if (summary.generated && summary.express)
   ratios.generatedToExpress = summary.generated.reqPerSec / summary.express.reqPerSec;
 
 const result = {
   machine: machine(),
-  settings: { rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS, cold: COLD },
+  settings: { era: ERA, rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS, cold: COLD },
   request: { headers: HEADERS, body: JSON.parse(BODY) },
   verified,
   summary,
@@ -213,13 +227,14 @@ const file = saveResult('load', result);
 
 const r1 = (v) => (Number.isFinite(v) ? round(v, 1) : '-');
 console.log(
-  `\n${ROUNDS} rounds x ${SECONDS} s (after ${WARMUP} s warm-up), ${CONNECTIONS} connections, autocannon on loopback; medians over rounds.\n`,
+  `\n${ERA} era: ${ROUNDS} rounds x ${SECONDS} s (after ${WARMUP} s warm-up), ${CONNECTIONS} connections, autocannon on loopback; medians over rounds.\n`,
 );
 console.log(
   table(
     [
       'server',
       'req/s',
+      'CPU us/req',
       'p50 ms',
       'p99 ms',
       'errors',
@@ -235,6 +250,7 @@ console.log(
       return [
         s.label,
         Math.round(s.reqPerSec),
+        Math.round(s.cpuUsPerReq),
         s.p50,
         s.p99,
         s.errors + s.timeouts,
@@ -257,7 +273,19 @@ if (ratios.generated) {
     table(
       ['generated vs bare', 'ratio (medians)', 'ratio (paired rounds)', 'target', 'met'],
       [
-        ['throughput', fmt(g.throughput), fmt(g.throughputPaired), '>= 1.5x', met(g.throughput >= 1.5)],
+        ['throughput', fmt(g.throughput), fmt(g.throughputPaired), '>= 1.6x', met(g.throughput >= 1.6)],
+        ['CPU per request', fmt(g.cpuPerRequest), '', '(info)', '-'],
+        ...(ratios.generatedToSdkAlone
+          ? [
+              [
+                'throughput vs the SDK-alone floor',
+                fmt(ratios.generatedToSdkAlone),
+                fmt(ratios.generatedToSdkAlonePaired),
+                '>= 0.8x',
+                met(ratios.generatedToSdkAlone >= 0.8),
+              ],
+            ]
+          : []),
         ['p99 latency', fmt(g.p99), fmt(g.p99Paired), '<= 1.0x', met(g.p99 <= 1)],
         [
           'cold start (generated /health vs bare first /mcp 200)',

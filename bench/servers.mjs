@@ -8,8 +8,18 @@ import { BENCH, benchRequire, sleep } from './lib.mjs';
 export const PROTOCOL = '2026-07-28';
 export const TEXT = 'hello';
 
+/**
+ * The protocol era of the load: `modern` (2026-07-28, the default) or `legacy` (a 2025-11-25 `tools/call`,
+ * served statelessly without a handshake). Set with `BENCH_ERA=legacy` or `--era legacy` (bench/load.mjs).
+ */
+const eraFlag = process.argv.indexOf('--era');
+export const ERA =
+  (process.env.BENCH_ERA ?? (eraFlag > 0 ? process.argv[eraFlag + 1] : undefined)) === 'legacy'
+    ? 'legacy'
+    : 'modern';
+
 /** A modern-era (2026-07-28) `tools/call` of `echo`: the `_meta` envelope in the body, the headers to match. */
-export const BODY = JSON.stringify({
+const MODERN_BODY = JSON.stringify({
   jsonrpc: '2.0',
   id: 1,
   method: 'tools/call',
@@ -24,13 +34,30 @@ export const BODY = JSON.stringify({
   },
 });
 
-export const HEADERS = {
+const MODERN_HEADERS = {
   'content-type': 'application/json',
   accept: 'application/json, text/event-stream',
   'mcp-protocol-version': PROTOCOL,
   'mcp-method': 'tools/call',
   'mcp-name': 'echo',
 };
+
+/** A 2025-11-25 `tools/call` of `echo`: no envelope, no handshake (stateless legacy serving). */
+const LEGACY_BODY = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'echo', arguments: { text: TEXT } },
+});
+
+const LEGACY_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+};
+
+export const BODY = ERA === 'legacy' ? LEGACY_BODY : MODERN_BODY;
+export const HEADERS = ERA === 'legacy' ? LEGACY_HEADERS : MODERN_HEADERS;
 
 /** `KEY=value` lines of a dotenv file (comments and blanks skipped, surrounding quotes removed). */
 function readDotenv(file) {
@@ -89,6 +116,16 @@ export function servers() {
       headers: {},
       modern: true,
     },
+    'sdk-alone': {
+      label: 'SDK alone (node:http -> handler.fetch, the floor)',
+      cwd: path.join(BENCH, 'sdk-alone'),
+      args: ['server.mjs'],
+      port: 3105,
+      env: {},
+      probe: '/health',
+      headers: {},
+      modern: true,
+    },
     express: {
       label: 'Express JSON echo (ceiling)',
       cwd: path.join(BENCH, 'express'),
@@ -132,10 +169,12 @@ export function callEcho(server) {
 /** True when the body is a successful echo result (and, for MCP servers, from the modern-era path). */
 export function isGoodEcho(body, modern) {
   try {
-    const msg = JSON.parse(body);
+    // A legacy answer may come as one SSE event.
+    const json = body.startsWith('event:') || body.startsWith('data:') ? /^data: (.*)$/m.exec(body)?.[1] : body;
+    const msg = JSON.parse(json);
     const result = msg.result;
     if (!result || result.isError || result.content?.[0]?.text !== TEXT) return false;
-    return !modern || result.resultType === 'complete';
+    return !modern || ERA === 'legacy' || result.resultType === 'complete';
   } catch {
     return false;
   }
@@ -208,6 +247,17 @@ export function stopServer(child, graceMs = 8000) {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** CPU time (user + system) the process has used so far, in milliseconds, from /proc. */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (100 Hz).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Resident set size now (VmRSS) and at its peak (VmHWM), in MB, from /proc. */

@@ -4,6 +4,7 @@
 //   gen      the generated all-features HTTP server (-t http -f all --auth apikey --store memory): install, build
 //   bare     bench/bare (the bare SDK v2 server) copied to .bench/bare and installed
 //   express  bench/express (the Express JSON echo) copied to .bench/express and installed
+//   sdk-alone bench/sdk-alone (node:http straight into handler.fetch: the SDK's own floor) copied and installed
 //   xmcp     a project made by create-xmcp-app, with the same echo tool, built
 //
 //   node bench/setup.mjs                 # all of them
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { BENCH, ROOT, parseArgs, run } from './lib.mjs';
 
 const args = parseArgs();
-const only = args.only ? String(args.only).split(',') : ['tools', 'gen', 'bare', 'express', 'xmcp'];
+const only = args.only ? String(args.only).split(',') : ['tools', 'gen', 'bare', 'sdk-alone', 'express', 'xmcp'];
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
 mkdirSync(BENCH, { recursive: true });
@@ -82,6 +83,7 @@ step('gen', () => {
 step('bare', () => installCopy(path.join(ROOT, 'bench', 'bare'), path.join(BENCH, 'bare')));
 
 step('express', () => installCopy(path.join(ROOT, 'bench', 'express'), path.join(BENCH, 'express')));
+step('sdk-alone', () => installCopy(path.join(ROOT, 'bench', 'sdk-alone'), path.join(BENCH, 'sdk-alone')));
 
 step('xmcp', () => {
   const dir = path.join(BENCH, 'xmcp-app');
