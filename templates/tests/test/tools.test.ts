@@ -159,14 +159,19 @@ describe.each([
 });
 
 describe('every tool', () => {
-  // One test for all of them, so that it also runs while the project has no tool yet.
-  it('has a name the MCP spec allows, a title and a description', () => {
-    for (const tool of tools) {
-      expect(tool.name).toMatch(/^[A-Za-z0-9_.-]{1,128}$/);
-      expect(tool.title, tool.name).not.toBe('');
-      expect(tool.description, tool.name).not.toBe('');
-    }
+  it('has a name of its own (the server could not register two with one name)', () => {
+    const names = tools.map((tool) => tool.name);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
   });
+
+  it.each(tools.map((tool) => [tool.name, tool] as const))(
+    '%s has a name the MCP spec allows, a title and a description',
+    (_name, tool) => {
+      expect(tool.name).toMatch(/^[A-Za-z0-9_.-]{1,128}$/);
+      expect(tool.title).not.toBe('');
+      expect(tool.description).not.toBe('');
+    },
+  );
 });
 
 describe('upstreamUrl (SSRF)', () => {
