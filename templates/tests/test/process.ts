@@ -16,11 +16,18 @@ export function startNode(args: string[], env: Record<string, string> = {}): Chi
 }
 
 /**
- * Starts an entry point of the server from source (no build needed) with the given environment.
- * `node --import tsx` (not the `tsx` CLI) so that signals reach the server process itself.
+ * The `node` arguments that run an entry point of the server from source (no build needed), with the tests' own
+ * tools next to the server's (test/with-test-tools.ts). `node --import tsx` (not the `tsx` CLI) so that signals
+ * reach the server process itself.
  */
+export function serverArgs(entry: string): string[] {
+  const testTools = new URL('./with-test-tools.ts', import.meta.url).href;
+  return ['--import', 'tsx', '--import', testTools, entry];
+}
+
+/** Starts an entry point of the server (see `serverArgs`) with the given environment. */
 export function startServer(entry: string, env: Record<string, string> = {}): ChildProcess {
-  return startNode(['--import', 'tsx', entry], env);
+  return startNode(serverArgs(entry), env);
 }
 
 /**

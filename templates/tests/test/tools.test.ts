@@ -159,6 +159,11 @@ describe.each([
 });
 
 describe('every tool', () => {
+  it('has a name of its own (the server could not register two with one name)', () => {
+    const names = tools.map((tool) => tool.name);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+  });
+
   it.each(tools.map((tool) => [tool.name, tool] as const))(
     '%s has a name the MCP spec allows, a title and a description',
     (_name, tool) => {
