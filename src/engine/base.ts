@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Answers } from '../answers.js';
 import { CliError, usageError } from '../errors.js';
+import { FEATURES } from '../features.js';
 import { hash, MANIFEST, type Manifest } from './manifest.js';
 import type { FileTree } from './render.js';
 
@@ -21,8 +22,14 @@ interface OldCli {
   source: string;
 }
 
-/** The flags that make a CLI of any version so far write exactly the recorded answers, without a question. */
+/**
+ * The flags that make a CLI of any version so far write exactly the recorded answers, without a question. `--auth`
+ * and `--store` go only with a feature they answer for (listed in its `options`): since 0.2.0 a CLI refuses them
+ * otherwise, and without them it records the default, which is what a project without those features has.
+ */
 export function createArgs(dir: string, a: Answers): string[] {
+  const answers = (flag: string) =>
+    a.features.some((id) => FEATURES.find((f) => f.id === id)?.options.includes(flag) ?? false);
   return [
     dir,
     '--yes',
@@ -36,10 +43,8 @@ export function createArgs(dir: string, a: Answers): string[] {
     a.transport,
     '--features',
     a.features.join(','),
-    '--auth',
-    a.auth,
-    '--store',
-    a.store,
+    ...(answers('--auth') ? ['--auth', a.auth] : []),
+    ...(answers('--store') ? ['--store', a.store] : []),
     '--pm',
     a.pm,
   ];
