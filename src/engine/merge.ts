@@ -186,9 +186,7 @@ export function mergeFile(v: FileVersions): PlanEntry {
   text ??= mergeText(ours, base ?? '', theirs);
   if (text.conflicts > 0) {
     const why =
-      base === undefined
-        ? 'a file of yours is where this project writes one'
-        : `you and ${by} changed the same lines`;
+      base === undefined ? 'a file of yours is where this project writes one' : `you and ${by} changed the same lines`;
     return {
       path,
       action: 'conflict',
