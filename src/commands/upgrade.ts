@@ -72,12 +72,18 @@ export async function upgrade(flags: UpgradeFlags, ctx: RunContext): Promise<Com
   let base;
   try {
     out.line(`Rendering the base: create-mcp-prod ${from} with ${answers.name}'s answers...`);
-    base = await renderBase(manifest, { from: flags.from, cwd: ctx.cwd, scratch });
+    base = await renderBase(manifest, { from: flags.from, cwd: ctx.cwd, scratch, env: ctx.env });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
   const theirs = await render(answers);
-  const steps = await planProject(root, { answers, base: base.tree, theirs, recorded: manifest.files });
+  const steps = await planProject(root, {
+    answers,
+    base: base.tree,
+    theirs,
+    recorded: manifest.files,
+    cause: 'templates',
+  });
   const conflicts = conflictsOf(steps);
   const shown = steps.filter((e) => e.action !== 'unchanged');
   // Nothing is deleted: a file the new templates no longer make stays, and is named.

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Answers } from '../answers.js';
 import { CliError, usageError } from '../errors.js';
+import { FEATURES } from '../features.js';
 import { hash, MANIFEST, type Manifest } from './manifest.js';
 import type { FileTree } from './render.js';
 
@@ -21,8 +22,14 @@ interface OldCli {
   source: string;
 }
 
-/** The flags that make a CLI of any version so far write exactly the recorded answers, without a question. */
+/**
+ * The flags that make a CLI of any version so far write exactly the recorded answers, without a question. `--auth`
+ * and `--store` go only with a feature they answer for (listed in its `options`): since 0.2.0 a CLI refuses them
+ * otherwise, and without them it records the default, which is what a project without those features has.
+ */
 export function createArgs(dir: string, a: Answers): string[] {
+  const answers = (flag: string) =>
+    a.features.some((id) => FEATURES.find((f) => f.id === id)?.options.includes(flag) ?? false);
   return [
     dir,
     '--yes',
@@ -36,10 +43,8 @@ export function createArgs(dir: string, a: Answers): string[] {
     a.transport,
     '--features',
     a.features.join(','),
-    '--auth',
-    a.auth,
-    '--store',
-    a.store,
+    ...(answers('--auth') ? ['--auth', a.auth] : []),
+    ...(answers('--store') ? ['--store', a.store] : []),
     '--pm',
     a.pm,
   ];
@@ -75,6 +80,71 @@ async function oldCli(from: string | undefined, version: string, cwd: string): P
   return { command: process.execPath, args: [bin], source: full };
 }
 
+/** Seconds npm may take to fetch and start the recorded version: 120, or CREATE_MCP_PROD_FETCH_TIMEOUT. */
+function fetchTimeout(env: NodeJS.ProcessEnv): number {
+  const raw = env.CREATE_MCP_PROD_FETCH_TIMEOUT;
+  if (raw === undefined || raw === '') return 120_000;
+  const seconds = Number(raw);
+  if (!(seconds > 0))
+    throw usageError(
+      `CREATE_MCP_PROD_FETCH_TIMEOUT=${raw} is not a number of seconds.`,
+      'Set it to e.g. 300, or unset it.',
+    );
+  return seconds * 1000;
+}
+
+/** npm's error codes for a package or version the registry does not have, and for a registry it cannot reach. */
+const NOT_PUBLISHED = /\b(E404|ETARGET)\b/;
+const UNREACHABLE =
+  /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ESOCKETTIMEDOUT|ENETUNREACH|EHOSTUNREACH|ERR_SOCKET_TIMEOUT)\b/;
+
+/**
+ * Why the recorded version could not be started, and what to do: without --from the way out is always --from, so
+ * every failure of the package manager ends with that hint. npm's own lines that say why are kept in the message.
+ */
+function notRunnable(
+  version: string,
+  source: string,
+  from: string | undefined,
+  r: { exitCode?: number; timedOut?: boolean; all?: string; shortMessage?: string },
+  said: string | undefined,
+  timeout: number,
+): CliError {
+  const output = (r.all ?? r.shortMessage ?? '').trim();
+  // npm's lines that say why: the missing package or version, or the request that failed.
+  const npmSaid = output
+    .split('\n')
+    .filter((l) =>
+      /^npm (error|ERR!) .*(Not Found|could not be found|No matching version|request to \S+ failed)/.test(l),
+    )
+    .slice(0, 2)
+    .join('\n');
+  const tail = npmSaid || output.split('\n').slice(-8).join('\n');
+  const details = { source, exitCode: r.exitCode ?? null, timedOut: Boolean(r.timedOut), output };
+  if (from !== undefined) {
+    const why = r.exitCode === 0 && !r.timedOut ? `it is version ${said}` : tail;
+    return new CliError(`Could not run create-mcp-prod ${version}, which made this project (${source}): ${why}`, {
+      hint: `Pass --from a tarball or directory of create-mcp-prod ${version}.`,
+      details,
+    });
+  }
+  const fromHint =
+    `Upgrade from a copy of that version instead: npx create-mcp-prod upgrade --from <tarball or directory of ` +
+    `create-mcp-prod ${version}> (in a checkout of ${version}, npm pack makes the tarball; npm ci && npm run build ` +
+    `makes the directory).`;
+  let message: string;
+  if (r.timedOut)
+    message = `npm did not fetch and start create-mcp-prod ${version}, which made this project, within ${timeout / 1000} s (npm was still trying to reach the package registry).`;
+  else if (r.exitCode === 0)
+    message = `The registry's create-mcp-prod@${version} says it is version ${said}: it is not the one that made this project.`;
+  else if (NOT_PUBLISHED.test(output))
+    message = `create-mcp-prod ${version}, which made this project, is not on the package registry npm uses:\n${tail}`;
+  else if (UNREACHABLE.test(output))
+    message = `npm could not reach the package registry to fetch create-mcp-prod ${version}, which made this project:\n${tail}`;
+  else message = `Could not run create-mcp-prod ${version}, which made this project (${source}):\n${tail}`;
+  return new CliError(message, { hint: fromHint, details });
+}
+
 async function readTree(dir: string, prefix = ''): Promise<FileTree> {
   const tree: FileTree = {};
   for (const e of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
@@ -91,10 +161,11 @@ async function readTree(dir: string, prefix = ''): Promise<FileTree> {
  */
 export async function renderBase(
   manifest: Manifest,
-  options: { from?: string; cwd: string; scratch: string },
+  options: { from?: string; cwd: string; scratch: string; env?: NodeJS.ProcessEnv },
 ): Promise<{ tree: FileTree; source: string }> {
   const version = manifest.generator.version;
   const cli = await oldCli(options.from, version, options.cwd);
+  const timeout = fetchTimeout(options.env ?? {});
   const { execa } = await import('execa');
   const env = { CI: '1', NO_COLOR: '1', npm_config_yes: 'true', npm_config_update_notifier: 'false' };
   const run = (args: string[]) =>
@@ -104,21 +175,14 @@ export async function renderBase(
       all: true,
       stdin: 'ignore',
       env,
+      // npm retries an unreachable registry for minutes (fetch-retries, fetch-timeout); the upgrade says so sooner.
+      timeout,
     });
 
   const reported = await run(['--version']);
   const said = (reported.stdout ?? '').trim().split('\n').pop();
-  if (reported.exitCode !== 0 || said !== version) {
-    const why =
-      reported.exitCode !== 0
-        ? (reported.all ?? reported.shortMessage ?? '').trim().split('\n').slice(-8).join('\n')
-        : `it is version ${said}`;
-    throw new CliError(`Could not run create-mcp-prod ${version}, which made this project (${cli.source}): ${why}`, {
-      hint:
-        options.from === undefined
-          ? `Check the network, or pass --from <tarball or directory of create-mcp-prod ${version}>.`
-          : `Pass --from a tarball or directory of create-mcp-prod ${version}.`,
-    });
+  if (reported.exitCode !== 0 || reported.timedOut || said !== version) {
+    throw notRunnable(version, cli.source, options.from, reported, said, timeout);
   }
   const target = path.join(options.scratch, 'base');
   const made = await run(createArgs(target, manifest.answers));

@@ -8,8 +8,18 @@ import { diff3Merge } from 'node-diff3';
 import { hash } from './manifest.js';
 import type { PlanEntry } from './plan.js';
 
+/**
+ * What makes theirs differ from base, as the notes name it: the features `add` adds, or the templates of the version
+ * `upgrade` brings (docs/ARCHITECTURE.md, "Merge rules"). `create` has no base, so it names neither.
+ */
+export type Cause = 'features' | 'templates';
+
+const CHANGED_BY: Record<Cause, string> = { features: 'the new features', templates: 'the new templates' };
+
 export interface FileVersions {
   path: string;
+  /** What changed theirs from base, for the notes; `features` (add) unless given. */
+  cause?: Cause;
   /** render(recorded answers); undefined when they do not generate this file, or for a new project. */
   base?: string;
   /** render(new answers). */
@@ -140,11 +150,12 @@ function mergeObject(
  */
 export function mergeFile(v: FileVersions): PlanEntry {
   const { path, base, theirs, ours } = v;
+  const by = CHANGED_BY[v.cause ?? 'features'];
   if (ours === undefined) {
     if (base === undefined) return { path, action: 'create', content: theirs };
-    // A deleted file stays deleted, even when the new features change it: brought back, it would not be wired in
+    // A deleted file stays deleted, even when the new render changes it: brought back, it would not be wired in
     // (a tool you removed from src/tools/index.ts), and tests would depend on it (docs/ARCHITECTURE.md).
-    const why = theirs === base ? '' : ' (the new features change it; not applied)';
+    const why = theirs === base ? '' : ` (${by} change it; not applied)`;
     return { path, action: 'keep', content: '', note: `deleted by you; stays deleted${why}` };
   }
   if (ours === theirs) return { path, action: 'unchanged', content: ours, previous: ours };
@@ -156,7 +167,7 @@ export function mergeFile(v: FileVersions): PlanEntry {
       action: 'keep',
       content: ours,
       previous: ours,
-      note: 'edited by you; the new features do not change it',
+      note: `edited by you; ${by} do not change it`,
     };
 
   // package.json always merges by key, so a user's package.json where we write one keeps every key of theirs. Other
@@ -175,9 +186,7 @@ export function mergeFile(v: FileVersions): PlanEntry {
   text ??= mergeText(ours, base ?? '', theirs);
   if (text.conflicts > 0) {
     const why =
-      base === undefined
-        ? 'a file of yours is where this project writes one'
-        : 'you and the new features changed the same lines';
+      base === undefined ? 'a file of yours is where this project writes one' : `you and ${by} changed the same lines`;
     return {
       path,
       action: 'conflict',

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { Answers } from '../answers.js';
 import { envStep } from './env.js';
 import { buildManifest, MANIFEST, serializeManifest } from './manifest.js';
-import { mergeFile } from './merge.js';
+import { mergeFile, type Cause } from './merge.js';
 import { readIfExists, safeJoin } from './paths.js';
 import type { FileTree } from './render.js';
 
@@ -54,6 +54,8 @@ export interface Change {
   base?: FileTree;
   /** The hash of every file as last generated, from the manifest on disk. */
   recorded?: Readonly<Record<string, string>>;
+  /** What changed theirs from base, named in the notes: new features (`add`, the default) or new templates (`upgrade`). */
+  cause?: Cause;
 }
 
 /** Every rendered file's step, decided by the three-way rules of src/engine/merge.ts against the disk. */
@@ -70,6 +72,7 @@ function filesOf(read: Reader, change: Omit<Change, 'answers'>): Promise<Plan> {
         theirs,
         ours: await read(rel),
         recorded: change.recorded?.[rel],
+        cause: change.cause,
       }),
     ),
   );

@@ -200,6 +200,102 @@ describe('interactive (a real pty)', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 
+  describe('add tool on a terminal', () => {
+    const TOOL_ARGS = ['-y', '-t', 'http', '-f', 'cache,tests', '--no-install', '--no-git'];
+    const make = async (name: string) => {
+      const made = await cli([name, ...TOOL_ARGS], { cwd: work });
+      expect(made.exitCode, made.stderr).toBe(0);
+      return path.join(work, name);
+    };
+    /** What the same tool gives when every answer is a flag, in a twin project: the pty run must equal it. */
+    const scripted = async (project: string, args: string[]) => {
+      const twin = await make(`${path.basename(project)}-scripted`);
+      const r = await cli(['add', 'tool', ...args, '--cwd', twin]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      return snapshot(twin);
+    };
+    const without = (tree: Record<string, string>, drop: string[]) =>
+      Object.fromEntries(Object.entries(tree).filter(([file]) => !drop.includes(file)));
+
+    it('asks the description and the options (read-only, cached) and writes what the flags would', async () => {
+      const dir = await make('tool-cached');
+      const before = await snapshot(dir);
+      const s = pty(['add', 'tool', 'lookup_city', '--cwd', 'tool-cached'], work);
+      await s.waitFor('What does the tool lookup_city do?');
+      s.type(`Looks up a city by name.${ENTER}`);
+      await s.waitFor('Does it call the upstream API');
+      s.type(ENTER); // the default: no
+      await s.waitFor('Is it read-only');
+      s.type('y');
+      await s.waitFor('Cache its results?');
+      s.type('y');
+      expect(await s.exit, s.screen()).toBe(0);
+      expect(s.screen()).not.toContain('Can it destroy or overwrite data?'); // a read-only tool is not asked
+      expect(s.screen()).toContain('Added the tool lookup_city to tool-cached');
+
+      const after = await snapshot(dir);
+      const tool = after['src/tools/lookup-city.ts']!;
+      expect(tool).toContain("name: 'lookup_city'");
+      expect(tool).toContain('Looks up a city by name.');
+      expect(tool).toMatch(/readOnlyHint: true/);
+      expect(tool).toMatch(/^ {2}cache: true,$/m);
+      expect(tool).not.toContain('upstream');
+      expect(after['test/tools/lookup-city.test.ts']).toContain('lookup_city');
+      expect(after['src/tools/index.ts']).toContain("import { lookupCity } from './lookup-city.js';");
+      // Nothing else changed, and the files are byte for byte those of the scripted run.
+      const added = ['src/tools/lookup-city.ts', 'test/tools/lookup-city.test.ts', 'src/tools/index.ts'];
+      expect(without(after, added)).toEqual(without(before, added));
+      const twin = await scripted(dir, [
+        'lookup_city',
+        '--description',
+        'Looks up a city by name.',
+        '--read-only',
+        '--cache',
+      ]);
+      for (const file of added) expect(after[file], file).toBe(twin[file]);
+    });
+
+    it('asks whether a tool that writes can destroy data; an upstream tool', async () => {
+      const dir = await make('tool-writes');
+      const s = pty(['add', 'tool', 'delete_city', '--cwd', 'tool-writes'], work);
+      await s.waitFor('What does the tool delete_city do?');
+      s.type(`Deletes a city from the upstream.${ENTER}`);
+      await s.waitFor('Does it call the upstream API');
+      s.type('y');
+      await s.waitFor('Is it read-only');
+      s.type('n');
+      await s.waitFor('Can it destroy or overwrite data?');
+      s.type('y');
+      expect(await s.exit, s.screen()).toBe(0);
+      expect(s.screen()).not.toContain('Cache its results?'); // only a read-only tool can be cached
+      const after = await snapshot(dir);
+      expect(after['src/tools/delete-city.ts']).toMatch(
+        /readOnlyHint: false, destructiveHint: true, openWorldHint: true/,
+      );
+      expect(after['src/tools/delete-city.ts']).toContain('services.upstream.get(');
+      const twin = await scripted(dir, [
+        'delete_city',
+        '--description',
+        'Deletes a city from the upstream.',
+        '--upstream',
+        '--destructive',
+      ]);
+      for (const file of ['src/tools/delete-city.ts', 'test/tools/delete-city.test.ts', 'src/tools/index.ts'])
+        expect(after[file], file).toBe(twin[file]);
+    });
+
+    it('Ctrl-C at its first question exits 130, writes nothing and says so once', async () => {
+      const dir = await make('tool-cancel');
+      const before = await snapshot(dir);
+      const s = pty(['add', 'tool', 'weather', '--cwd', 'tool-cancel'], work);
+      await s.waitFor('What does the tool weather do?');
+      s.type(CTRL_C);
+      expect(await s.exit).toBe(130);
+      expect(await snapshot(dir)).toEqual(before);
+      expect(count(s.screen(), 'Cancelled. Nothing was written.')).toBe(1);
+    });
+  });
+
   it('add asks for the store when a feature needs one, defaulting to the recorded answer', async () => {
     const made = await cli(['grow', '-y', '-t', 'http', '-f', 'tests', '--no-install', '--no-git'], { cwd: work });
     expect(made.exitCode, made.stderr).toBe(0);

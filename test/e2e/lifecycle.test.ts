@@ -19,6 +19,8 @@ const OLD_VERSION = '0.1.0';
 let work: string;
 let tarball: string;
 let oldBin: string;
+/** The old version's checkout, built (npm pack ran its prepack build): `upgrade --from <directory>`. */
+let oldDir: string;
 let dir: string;
 let skip: string | undefined;
 
@@ -43,6 +45,7 @@ beforeAll(async () => {
   }
   tarball = path.join(old, `create-mcp-prod-${OLD_VERSION}.tgz`);
   oldBin = path.join(old, 'bin', 'create-mcp-prod.js');
+  oldDir = old;
   dir = path.join(work, 'weather');
 }, 600_000);
 
@@ -131,10 +134,30 @@ describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`
 
   it('upgrade keeps every edit and brings every template change', async (ctx) => {
     if (skip) ctx.skip();
+    // The same edited project, upgraded from the old version's built directory instead of its tarball.
+    const viaDir = path.join(work, 'via-directory');
+    await cp(dir, viaDir, { recursive: true });
     const r = await cli(['upgrade', '--from', tarball, '--no-install', '--json'], { cwd: dir });
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ ok: true, from: OLD_VERSION, to: GENERATOR.version, conflicts: [] });
+    // The notes name what changed: the templates, not features.
+    expect(result.files).toContainEqual({
+      path: 'src/tools/echo.ts',
+      action: 'keep',
+      note: 'edited by you; the new templates do not change it',
+    });
+
+    // --from <directory>: the same plan and the same files, byte for byte, as --from <tarball>.
+    const d = await cli(['upgrade', '--from', oldDir, '--no-install', '--json'], { cwd: viaDir });
+    expect(d.exitCode, `${d.stdout}\n${d.stderr}`).toBe(0);
+    const byDir = JSON.parse(d.stdout);
+    expect(byDir.base).toBe(oldDir);
+    expect(result.base).toBe(tarball);
+    const { base: _b1, directory: _d1, ...planByDir } = byDir;
+    const { base: _b2, directory: _d2, ...planByTarball } = result;
+    expect(planByDir).toEqual(planByTarball);
+    expect(await snapshot(viaDir)).toEqual(await snapshot(dir));
 
     // Every edit survives.
     const pkg = JSON.parse(await read('package.json'));

@@ -127,6 +127,18 @@ describe('mergeFile', () => {
     });
     expect(f({ ours: undefined, base: undefined })).toMatchObject({ action: 'create', content: theirs });
   });
+  it('names what changed the render in its notes: the new features for add, the new templates for upgrade', () => {
+    const cases = [
+      { ours: `${base}// mine\n`, theirs: base, note: 'edited by you; X do not change it' },
+      { ours: undefined, note: 'deleted by you; stays deleted (X change it; not applied)' },
+      { ours: base.replace('import a', 'import z'), note: '1 conflict: you and X changed the same lines' },
+    ];
+    for (const { note, ...over } of cases) {
+      expect(f(over).note).toBe(note.replace('X', 'the new features'));
+      expect(f({ ...over, cause: 'features' }).note).toBe(note.replace('X', 'the new features'));
+      expect(f({ ...over, cause: 'templates' }).note).toBe(note.replace('X', 'the new templates'));
+    }
+  });
   it('treats a user file where a new feature writes one as a conflict', () => {
     expect(f({ base: undefined, ours: 'my own module\n' })).toMatchObject({
       action: 'conflict',
