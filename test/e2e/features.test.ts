@@ -233,7 +233,10 @@ describe('apikey, rate limit, cache, breaker, metrics on Redis', () => {
     // RATE_LIMIT_FAIL=closed: tool calls need Redis, so this replica should get no traffic.
     const required = await fetch(`${closed.url}/ready`);
     expect(required.status).toBe(503);
-    expect(await required.json()).toMatchObject({ status: 'not ready', checks: { redis: { ok: false, required: true } } });
+    expect(await required.json()).toMatchObject({
+      status: 'not ready',
+      checks: { redis: { ok: false, required: true } },
+    });
     expect((await fetch(`${s.url}/health`)).status).toBe(200);
     await s.stop();
     await closed.stop();

@@ -31,16 +31,19 @@ export const greet = defineTool({
 });
 `;
 
-describe('a project whose example tools were replaced by one of the user\'s, then grown with add', () => {
+describe("a project whose example tools were replaced by one of the user's, then grown with add", () => {
   const dir = () => path.join(work, 'mine');
   const file = (rel: string) => path.join(dir(), rel);
   let added: string;
 
   beforeAll(async () => {
     const features = 'auth,ratelimit,logging,metrics,health';
-    const created = await cli(['mine', '--yes', '--no-git', '--no-install', '-t', 'http', '-f', features, '--auth', 'apikey'], {
-      cwd: work,
-    });
+    const created = await cli(
+      ['mine', '--yes', '--no-git', '--no-install', '-t', 'http', '-f', features, '--auth', 'apikey'],
+      {
+        cwd: work,
+      },
+    );
     expect(created.exitCode, created.stderr).toBe(0);
     // As a user would: both example tools removed (files and registrations), a tool of one's own added as the
     // README says, and the list-cache hint changed in src/server.ts.
@@ -140,7 +143,10 @@ describe('a generated test that fails while its server runs', () => {
   const dir = () => path.join(work, 'leak');
 
   it('leaves no server behind', async () => {
-    const created = await cli(['leak', '--yes', '--no-git', '-t', 'http', '-f', 'tests'], { cwd: work, timeout: 600_000 });
+    const created = await cli(['leak', '--yes', '--no-git', '-t', 'http', '-f', 'tests'], {
+      cwd: work,
+      timeout: 600_000,
+    });
     expect(created.exitCode, created.stderr).toBe(0);
     // The shutdown test waits for a line the server never prints: it fails with the server up and listening.
     const test = path.join(dir(), 'test/shutdown.test.ts');
