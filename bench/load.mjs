@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Load benchmark of MCP HTTP servers on loopback: the generated all-features server, a bare SDK v2 server,
-// an xmcp project (the fastest peer) and an Express JSON echo (the ceiling), in one run.
+// the SDK-alone floor, xmcp (the current release and 0.2.1, an SDK v1 server) and an Express JSON echo (the
+// ceiling), in one run.
 //
 //   npm run build && node bench/setup.mjs && node bench/load.mjs [--rounds 5] [--seconds 10] [--warmup 2]
 //        [--connections 20] [--cold 10] [--only generated,bare] [--no-modules]
@@ -10,6 +11,8 @@
 // and stops it with SIGTERM. Every response body is checked (a wrong body counts as a mismatch). Then each
 // server is cold-started `--cold` more times, alternating, and the production node_modules of each project is
 // measured with `npm ci --omit=dev`. Figures are medians over rounds; ratios are against the bare server.
+// A server that does not speak the era of the run (`eras` in bench/servers.mjs: xmcp 0.2.1 knows only the
+// 2025 revisions) is not loaded: it is started once, sent the same request, and its answer is shown instead.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +29,19 @@ import {
   saveResult,
   table,
 } from './lib.mjs';
-import { BODY, ERA, HEADERS, callEcho, cpuMs, loadTest, memory, servers, startServer, stopServer } from './servers.mjs';
+import {
+  BODY,
+  ERA,
+  HEADERS,
+  callEcho,
+  cpuMs,
+  isGoodEcho,
+  loadTest,
+  memory,
+  servers,
+  startServer,
+  stopServer,
+} from './servers.mjs';
 
 const args = parseArgs();
 const ROUNDS = Number(args.rounds ?? 5);
@@ -35,12 +50,15 @@ const WARMUP = Number(args.warmup ?? 2);
 const CONNECTIONS = Number(args.connections ?? 20);
 const COLD = Number(args.cold ?? 10);
 const all = servers();
-const names = (args.only ? String(args.only).split(',') : Object.keys(all)).filter((name) => {
+const present = (args.only ? String(args.only).split(',') : Object.keys(all)).filter((name) => {
   const ok = existsSync(path.join(all[name].cwd, all[name].args[0]));
   if (!ok)
     process.stderr.write(`skipping ${name}: ${all[name].cwd}/${all[name].args[0]} is missing (run bench/setup.mjs)\n`);
   return ok;
 });
+const speaks = (name) => !all[name].eras || all[name].eras.includes(ERA);
+const names = present.filter(speaks);
+const otherEra = present.filter((name) => !speaks(name));
 const logs = path.join(BENCH, 'logs');
 mkdirSync(logs, { recursive: true });
 const log = (msg) => process.stderr.write(`${msg}\n`);
@@ -57,6 +75,28 @@ if (all.generated && names.includes('generated')) {
 function lineCount(file) {
   const res = spawnSync('wc', ['-l', file], { encoding: 'utf8' });
   return Number(res.stdout.trim().split(/\s+/)[0]);
+}
+
+/**
+ * What a server that does not speak this era answers the request with: shown, not measured (a 2025-only server
+ * answers a 2026-07-28 `tools/call` as a 2025 one, without `resultType`, which is not a modern result).
+ */
+const notMeasured = {};
+for (const name of otherEra) {
+  const server = all[name];
+  const { child } = await startServer(server, { probeOnly: Boolean(server.probe) });
+  try {
+    const res = await callEcho(server);
+    notMeasured[name] = {
+      reason: `speaks only the ${server.eras.join(', ')} era`,
+      status: res.status,
+      body: res.body.slice(0, 300),
+      modernResult: isGoodEcho(res.body, true),
+    };
+    log(`${name}: not measured in the ${ERA} era (${notMeasured[name].reason}); it answers ${res.status} ${res.body.slice(0, 300)}`);
+  } finally {
+    await stopServer(child);
+  }
 }
 
 const rounds = Object.fromEntries(names.map((n) => [n, []]));
@@ -210,6 +250,8 @@ if (summary.generated && summary['sdk-alone']) {
   );
 }
 if (summary.generated && summary.xmcp) ratios.generatedToXmcp = summary.generated.reqPerSec / summary.xmcp.reqPerSec;
+if (summary.generated && summary['xmcp-0.2.1'])
+  ratios.generatedToXmcp021 = summary.generated.reqPerSec / summary['xmcp-0.2.1'].reqPerSec;
 if (summary.generated && summary.express)
   ratios.generatedToExpress = summary.generated.reqPerSec / summary.express.reqPerSec;
 
@@ -218,6 +260,7 @@ const result = {
   settings: { era: ERA, rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS, cold: COLD },
   request: { headers: HEADERS, body: JSON.parse(BODY) },
   verified,
+  notMeasured,
   summary,
   ratios,
   rounds,
@@ -306,6 +349,14 @@ if (ratios.generated) {
     ),
   );
   if (ratios.generatedToXmcp) console.log(`\ngenerated / xmcp throughput: ${fmt(ratios.generatedToXmcp)}`);
+  if (ratios.generatedToXmcp021)
+    console.log(`generated / xmcp 0.2.1 (SDK v1) throughput: ${fmt(ratios.generatedToXmcp021)}`);
   if (ratios.generatedToExpress) console.log(`generated / Express echo throughput: ${fmt(ratios.generatedToExpress)}`);
+}
+for (const [name, n] of Object.entries(notMeasured)) {
+  console.log(
+    `\nnot measured in the ${ERA} era: ${all[name].label} ${n.reason}; run with --era legacy. ` +
+      `To the ${ERA} request it answers ${n.status}${n.modernResult ? '' : ', not a modern-era result'}: ${n.body}`,
+  );
 }
 console.log(`\nsaved ${path.relative(ROOT, file)}`);

@@ -118,6 +118,19 @@ export function servers() {
       headers: {},
       modern: true,
     },
+    // An SDK v1 server (xmcp 0.2.1 on @modelcontextprotocol/sdk 1.x): it knows the 2025 revisions only, so it
+    // is measured in the legacy era; in the modern era bench/load.mjs shows what it answers instead.
+    'xmcp-0.2.1': {
+      label: 'xmcp 0.2.1 (SDK v1)',
+      cwd: path.join(BENCH, 'xmcp-0.2.1'),
+      args: ['dist/http.js'],
+      port: 3107, // set in its xmcp.config.ts by setup.mjs
+      env: {},
+      probe: '/health',
+      headers: {},
+      modern: true,
+      eras: ['legacy'],
+    },
     'sdk-alone': {
       label: 'SDK alone (node:http -> handler.fetch, the floor)',
       cwd: path.join(BENCH, 'sdk-alone'),
@@ -185,8 +198,9 @@ export function isGoodEcho(body, modern) {
 /**
  * Starts a server and measures its cold start: spawn to the first 200 from its probe (`/health`, or `/mcp`
  * when it has none), and spawn to the first good `tools/call`. Logs (stdout and stderr) go to `logFile`.
+ * With `probeOnly` (a server that has a probe), it returns once the probe answers, without calling a tool.
  */
-export async function startServer(server, { logFile, nodeArgs = [], timeoutMs = 20_000 } = {}) {
+export async function startServer(server, { logFile, nodeArgs = [], timeoutMs = 20_000, probeOnly = false } = {}) {
   const fd = openSync(logFile ?? '/dev/null', 'w');
   const t0 = process.hrtime.bigint();
   const child = spawn(process.execPath, [...nodeArgs, ...server.args], {
@@ -217,6 +231,7 @@ export async function startServer(server, { logFile, nodeArgs = [], timeoutMs = 
       if (probeMs === undefined && server.probe) {
         const res = await request(server.port, { path: server.probe });
         if (res.status === 200) probeMs = since();
+        if (probeMs !== undefined && probeOnly) return { child, probeMs, firstCallMs };
       } else {
         const res = await callEcho(server);
         if (res.status === 200 && isGoodEcho(res.body, server.modern)) {

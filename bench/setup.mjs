@@ -6,6 +6,7 @@
 //   express  bench/express (the Express JSON echo) copied to .bench/express and installed
 //   sdk-alone bench/sdk-alone (node:http straight into handler.fetch: the SDK's own floor) copied and installed
 //   xmcp     a project made by create-xmcp-app, with the same echo tool, built
+//   xmcp-0.2.1 the same project on xmcp 0.2.1 (an SDK v1 server: it speaks the 2025 protocol revisions only)
 //
 //   node bench/setup.mjs                 # all of them
 //   node bench/setup.mjs --only gen,bare # some of them
@@ -17,7 +18,9 @@ import path from 'node:path';
 import { BENCH, ROOT, parseArgs, run } from './lib.mjs';
 
 const args = parseArgs();
-const only = args.only ? String(args.only).split(',') : ['tools', 'gen', 'bare', 'sdk-alone', 'express', 'xmcp'];
+const only = args.only
+  ? String(args.only).split(',')
+  : ['tools', 'gen', 'bare', 'sdk-alone', 'express', 'xmcp', 'xmcp-0.2.1'];
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
 mkdirSync(BENCH, { recursive: true });
@@ -85,25 +88,8 @@ step('bare', () => installCopy(path.join(ROOT, 'bench', 'bare'), path.join(BENCH
 step('express', () => installCopy(path.join(ROOT, 'bench', 'express'), path.join(BENCH, 'express')));
 step('sdk-alone', () => installCopy(path.join(ROOT, 'bench', 'sdk-alone'), path.join(BENCH, 'sdk-alone')));
 
-step('xmcp', () => {
-  const dir = path.join(BENCH, 'xmcp-app');
-  rmSync(dir, { recursive: true, force: true });
-  const cli = path.join(BENCH, 'node_modules', 'create-xmcp-app', 'index.js');
-  run(process.execPath, [cli, 'xmcp-app', '--yes', '--http', '--skip-install', '--use-npm'], { cwd: BENCH });
-  // create-xmcp-app 0.2.1 (the latest) is stale against xmcp 1.x. Three fixes make its project build:
-  // 1. it pins zod 3.24.4, but xmcp 1.x wants zod ^3.25.76 || ^4 (npm install fails with ERESOLVE);
-  // 2. `xmcp build` now needs the dev-only compiler @xmcp-dev/compiler, which the template does not list;
-  // 3. the build stops when src/resources is missing ("set the resources path to false").
-  const pkgFile = path.join(dir, 'package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
-  pkg.dependencies.zod = '^4.2.0';
-  pkg.devDependencies = { ...pkg.devDependencies, '@xmcp-dev/compiler': pkg.dependencies.xmcp };
-  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
-  mkdirSync(path.join(dir, 'src', 'resources'), { recursive: true });
-  // The same trivial tool as the other servers, the way xmcp's own example tool is written.
-  writeFileSync(
-    path.join(dir, 'src', 'tools', 'echo.ts'),
-    `import { z } from "zod";
+/** The same trivial tool as the other servers, the way xmcp's own example tool is written. */
+const XMCP_ECHO = `import { z } from "zod";
 import { type ToolMetadata, type InferSchema } from "xmcp";
 
 export const schema = {
@@ -118,15 +104,29 @@ export const metadata: ToolMetadata = {
 export default function echo({ text }: InferSchema<typeof schema>) {
   return text;
 }
-`,
-  );
+`;
+
+/**
+ * A project made by create-xmcp-app in .bench/<name>, with the echo tool and `port`, installed and built.
+ * `adapt` changes its package.json (and anything else) before the install.
+ */
+function xmcpProject(name, port, adapt) {
+  const dir = path.join(BENCH, name);
+  rmSync(dir, { recursive: true, force: true });
+  const cli = path.join(BENCH, 'node_modules', 'create-xmcp-app', 'index.js');
+  run(process.execPath, [cli, name, '--yes', '--http', '--skip-install', '--use-npm'], { cwd: BENCH });
+  const pkgFile = path.join(dir, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+  adapt(pkg, dir);
+  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'src', 'tools', 'echo.ts'), XMCP_ECHO);
   // xmcp reads its port from xmcp.config.ts at build time (PORT in the environment is overridden).
   writeFileSync(
     path.join(dir, 'xmcp.config.ts'),
     `import { type XmcpConfig } from "xmcp";
 
 const config: XmcpConfig = {
-  http: { port: 3103 },
+  http: { port: ${port} },
 };
 
 export default config;
@@ -134,4 +134,24 @@ export default config;
   );
   run(npm, ['install', ...quiet], { cwd: dir });
   run(npm, ['run', 'build'], { cwd: dir });
-});
+}
+
+step('xmcp', () =>
+  // create-xmcp-app 0.2.1 (the latest) is stale against xmcp 1.x. Three fixes make its project build:
+  // 1. it pins zod 3.24.4, but xmcp 1.x wants zod ^3.25.76 || ^4 (npm install fails with ERESOLVE);
+  // 2. `xmcp build` now needs the dev-only compiler @xmcp-dev/compiler, which the template does not list;
+  // 3. the build stops when src/resources is missing ("set the resources path to false").
+  xmcpProject('xmcp-app', 3103, (pkg, dir) => {
+    pkg.dependencies.zod = '^4.2.0';
+    pkg.devDependencies = { ...pkg.devDependencies, '@xmcp-dev/compiler': pkg.dependencies.xmcp };
+    mkdirSync(path.join(dir, 'src', 'resources'), { recursive: true });
+  }),
+);
+
+// xmcp 0.2.1, the release create-xmcp-app 0.2.1 was made with, as the template has it (zod 3.24.4, which its
+// peer range takes): a server on SDK v1 (`@modelcontextprotocol/sdk` ^1.17), stateless, 2025 revisions only.
+step('xmcp-0.2.1', () =>
+  xmcpProject('xmcp-0.2.1', 3107, (pkg) => {
+    pkg.dependencies.xmcp = '0.2.1';
+  }),
+);

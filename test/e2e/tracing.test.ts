@@ -101,7 +101,7 @@ describe('a project with tracing', () => {
 
   beforeAll(async () => {
     const r = await cli(
-      ['traced', '--yes', '--no-git', '-t', 'both', '-f', 'auth,cache,breaker,logging,metrics,tracing,tests'],
+      ['traced', '--yes', '--no-git', '-t', 'both', '-f', 'auth,cache,breaker,ratelimit,logging,metrics,tracing,tests'],
       { cwd: work, timeout: 600_000 },
     );
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
@@ -116,7 +116,7 @@ describe('a project with tracing', () => {
     expect(test.all.replace(/\x1b\[[\d;]*m/g, '')).toMatch(/test\/tracing\.test\.ts \(\d+ tests\)/);
   });
 
-  it('exports the spans of the Inspector calls over HTTP, and the trace reaches the upstream', async () => {
+  it('exports the spans of the Inspector calls over HTTP, the rate-limit decision among them, and the trace reaches the upstream', async () => {
     const key = env.MCP_API_KEYS!.split(',')[0]!;
     const server = await startHttp(dir(), {
       ...env,
@@ -146,6 +146,10 @@ describe('a project with tracing', () => {
     });
     expect(receiver.spans.some((span) => span.name === 'tools/list')).toBe(true);
     const get = receiver.spans.find((span) => span.name === 'GET' && span.parentSpanId === call?.spanId);
+    // The front door's rate-limit decision, taken before the SDK saw the call, is a child of the call's span.
+    const decision = receiver.spans.find((span) => span.name === 'rate limit' && span.parentSpanId === call?.spanId);
+    expect(decision?.attributes['rate_limit.allowed']).toBe(true);
+    expect(decision?.traceId).toBe(call?.traceId);
     expect(upstream.headers.at(-1)?.traceparent).toBe(`00-${call?.traceId}-${get?.spanId}-01`);
     // The API key never travels with the spans.
     expect(receiver.bodies.join('\n')).not.toContain(key);
