@@ -241,17 +241,35 @@ export async function rpc(
 export async function makeNpmCiWork(dir: string): Promise<string | undefined> {
   const dry = await runIn(dir, 'npm', ['ci', '--dry-run', '--no-audit', '--no-fund']);
   if (dry.exitCode === 0) return undefined;
-  const missing = /Missing: (napi-windows-process-start-time)@\S* from lock file/.exec(dry.all ?? '');
-  if (!missing) throw new Error(`npm ci --dry-run fails for another reason than known registry drift:\n${dry.all}`);
-  const file = path.join(dir, 'package.json');
-  const pkg = JSON.parse(await readFile(file, 'utf8')) as { overrides?: Record<string, string> };
-  pkg.overrides = { ...pkg.overrides, vite: '~8.3.8' };
-  await writeFile(file, `${JSON.stringify(pkg, null, 2)}\n`);
+  if (!MISSING_FROM_LOCK.test(dry.all ?? '')) {
+    throw new Error(`npm ci --dry-run fails for another reason than known registry drift:\n${dry.all}`);
+  }
+  const note = await pinVite(dir, 'npm');
   const install = await runIn(dir, 'npm', ['install', '--no-audit', '--no-fund']);
   if (install.exitCode !== 0) throw new Error(`npm install with vite pinned below 8.4 failed:\n${install.all}`);
   const again = await runIn(dir, 'npm', ['ci', '--dry-run', '--no-audit', '--no-fund']);
   if (again.exitCode !== 0) throw new Error(`npm ci --dry-run still fails after pinning vite:\n${again.all}`);
-  const note = `[registry drift] ${missing[1]} is not served by this registry, so npm ci rejects the lock npm install wrote; pinned vite ~8.3.8 (overrides) in the test's copy of ${path.basename(dir)} and reinstalled`;
+  return note;
+}
+
+/** What the registry gap looks like in a package manager's output. */
+export const REGISTRY_DRIFT = /napi-windows-process-start-time/;
+const MISSING_FROM_LOCK = /Missing: napi-windows-process-start-time@\S* from lock file/;
+
+/**
+ * The one pin of the registry-drift workaround (test-only): vite below 8.4 in the test's copy of a project, in the
+ * key its package manager reads (npm `overrides`, pnpm `pnpm.overrides`, Yarn `resolutions`). Prints and returns a
+ * line saying so. Callers use it only after seeing REGISTRY_DRIFT in a failed install.
+ */
+export async function pinVite(dir: string, pm: 'npm' | 'pnpm' | 'yarn'): Promise<string> {
+  const file = path.join(dir, 'package.json');
+  const pkg = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>;
+  const pin = { vite: '~8.3.8' };
+  if (pm === 'yarn') pkg.resolutions = { ...pkg.resolutions, ...pin };
+  else if (pm === 'pnpm') pkg.pnpm = { ...pkg.pnpm, overrides: { ...pkg.pnpm?.overrides, ...pin } };
+  else pkg.overrides = { ...pkg.overrides, ...pin };
+  await writeFile(file, `${JSON.stringify(pkg, null, 2)}\n`);
+  const note = `[registry drift] napi-windows-process-start-time is not served by this registry; pinned vite ~8.3.8 for ${pm} in the test's copy of ${path.basename(dir)}`;
   console.warn(note);
   return note;
 }

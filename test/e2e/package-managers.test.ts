@@ -1,10 +1,10 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, missingTool, removeDir, tempDir } from '../helpers.js';
-import { runIn } from './harness.js';
+import { pinVite, REGISTRY_DRIFT, runIn } from './harness.js';
 
 /**
  * Projects made with --pm pnpm and --pm yarn, for real: created and installed by the CLI with that package manager
@@ -45,21 +45,15 @@ afterAll(async () => {
 });
 
 /**
- * Registry drift, test-only (see makeNpmCiWork in harness.ts): vite >= 8.4 lists an optional dependency this
+ * Registry drift, test-only (pinVite in harness.ts): vite >= 8.4 lists an optional dependency this
  * registry does not serve, and Yarn fails on its 404. When, and only when, the install fails that way, the test's
  * copy of the project pins vite below 8.4 (Yarn `resolutions`) and installs again.
  */
 async function installWithDriftFix(dir: string, pm: 'pnpm' | 'yarn', env: Record<string, string>) {
   const first = await runIn(dir, pm, ['install'], { ...env, YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' });
   if (first.exitCode === 0) return first;
-  if (!/napi-windows-process-start-time/.test(first.all ?? '')) return first;
-  const file = path.join(dir, 'package.json');
-  const pkg = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-  const key = pm === 'yarn' ? 'resolutions' : 'overrides';
-  if (pm === 'yarn') pkg.resolutions = { vite: '~8.3.8' };
-  else pkg.pnpm = { overrides: { vite: '~8.3.8' } };
-  await writeFile(file, `${JSON.stringify(pkg, null, 2)}\n`);
-  console.warn(`[registry drift] pinned vite ~8.3.8 (${key}) in the test's copy of ${path.basename(dir)}`);
+  if (!REGISTRY_DRIFT.test(first.all ?? '')) return first;
+  await pinVite(dir, pm);
   return runIn(dir, pm, ['install'], { ...env, YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' });
 }
 
