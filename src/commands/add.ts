@@ -2,14 +2,14 @@ import path from 'node:path';
 import { resolveAnswers } from '../answers.js';
 import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { readManifest } from '../engine/manifest.js';
-import { planProject, writes } from '../engine/plan.js';
+import { planProject } from '../engine/plan.js';
 import { render } from '../engine/render.js';
 import { EXIT } from '../errors.js';
 import { install, installCancelled, type InstallResult } from '../install.js';
 import { runScript } from '../pm.js';
 import type { CommandResult, RunContext } from './create.js';
 import type { GenerateFlags } from './generate.js';
-import { conflictError, conflictsOf, counts, fileReport, printPlan, unifiedDiff, warnMarkers } from './report.js';
+import { conflictError, conflictsOf, counts, dryRun, fileReport, printPlan, warnMarkers } from './report.js';
 
 /** Flags of `add` as commander parsed them. */
 export interface AddFlags extends GenerateFlags {
@@ -70,15 +70,8 @@ export async function add(requested: string[], flags: AddFlags, ctx: RunContext)
   const json = { ...report, answers, files: fileReport(steps), conflicts };
 
   if (flags.dryRun) {
-    printPlan(out, shown, `Dry run: adding ${adding.join(', ')} to ${root} would change (nothing was written):`);
-    const diffs: Record<string, string> = {};
-    for (const e of steps.filter((s) => writes(s, true))) diffs[e.path] = await unifiedDiff(e);
-    for (const d of Object.values(diffs)) out.line(`\n${d.replace(/\n$/, '')}`);
-    out.line(`\n${counts(steps)}.`);
-    if (conflicts.length > 0 && !flags.force) throw conflictError(steps, true);
-    // Exits as the real run would: with --force, conflict markers mean exit 1.
-    const ok = conflicts.length === 0;
-    return { exitCode: ok ? EXIT.ok : EXIT.failure, json: { ...json, ok, dryRun: true, diffs } };
+    const heading = `Dry run: adding ${adding.join(', ')} to ${root} would change (nothing was written):`;
+    return dryRun(out, steps, heading, flags.force, json);
   }
 
   if (conflicts.length > 0 && !flags.force) {

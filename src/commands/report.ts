@@ -2,7 +2,8 @@
  * How `create` and `add` report a plan: the same lines for people, and the same file objects in --json, so a script
  * reads both commands' results with one parser.
  */
-import type { Action, Plan, PlanEntry } from '../engine/plan.js';
+import { writes, type Action, type Plan, type PlanEntry } from '../engine/plan.js';
+import { EXIT } from '../errors.js';
 import { CliError } from '../errors.js';
 import { FORCE_PROMISE } from '../force.js';
 import { colors, type Output } from '../output.js';
@@ -87,4 +88,30 @@ export async function unifiedDiff(e: PlanEntry): Promise<string> {
   });
   // Drop jsdiff's "=====" index line and empty timestamps, so the output reads like `git diff`.
   return patch.replace(/^=+\n/, '').replace(/^(---|\+\+\+) (\S+)\t$/gm, '$1 $2');
+}
+
+/**
+ * `--dry-run` of a command that merges (add, upgrade): the plan, a unified diff of every change and the counts;
+ * it exits as the real run would (a conflict without --force is an error; with it, markers mean exit 1).
+ */
+export async function dryRun<J extends object>(
+  out: Output,
+  steps: Plan,
+  heading: string,
+  force: boolean | undefined,
+  json: J,
+): Promise<{ exitCode: number; json: J & { ok: boolean; dryRun: true; diffs: Record<string, string> } }> {
+  printPlan(
+    out,
+    steps.filter((e) => e.action !== 'unchanged'),
+    heading,
+  );
+  const diffs: Record<string, string> = {};
+  for (const e of steps.filter((s) => writes(s, true))) diffs[e.path] = await unifiedDiff(e);
+  for (const d of Object.values(diffs)) out.line(`\n${d.replace(/\n$/, '')}`);
+  out.line(`\n${counts(steps)}.`);
+  const conflicts = conflictsOf(steps);
+  if (conflicts.length > 0 && !force) throw conflictError(steps, true);
+  const ok = conflicts.length === 0;
+  return { exitCode: ok ? EXIT.ok : EXIT.failure, json: { ...json, ok, dryRun: true, diffs } };
 }

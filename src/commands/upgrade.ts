@@ -4,14 +4,14 @@ import path from 'node:path';
 import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { renderBase } from '../engine/base.js';
 import { readManifest } from '../engine/manifest.js';
-import { planProject, writes } from '../engine/plan.js';
+import { planProject } from '../engine/plan.js';
 import { render } from '../engine/render.js';
 import { EXIT, usageError } from '../errors.js';
 import { install, type InstallResult } from '../install.js';
 import { GENERATOR } from '../meta.js';
 import { runScript } from '../pm.js';
 import type { CommandResult, RunContext } from './create.js';
-import { conflictError, conflictsOf, counts, fileReport, printPlan, unifiedDiff, warnMarkers } from './report.js';
+import { conflictError, conflictsOf, counts, dryRun, fileReport, printPlan, warnMarkers } from './report.js';
 
 /** Flags of `upgrade` as commander parsed them. */
 export interface UpgradeFlags {
@@ -92,14 +92,8 @@ export async function upgrade(flags: UpgradeFlags, ctx: RunContext): Promise<Com
   const title = `create-mcp-prod ${from} -> ${to}`;
 
   if (flags.dryRun) {
-    printPlan(out, shown, `Dry run: upgrading ${root} (${title}) would change (nothing was written):`);
-    const diffs: Record<string, string> = {};
-    for (const e of steps.filter((s) => writes(s, true))) diffs[e.path] = await unifiedDiff(e);
-    for (const d of Object.values(diffs)) out.line(`\n${d.replace(/\n$/, '')}`);
-    out.line(`\n${counts(steps)}.`);
-    if (conflicts.length > 0 && !flags.force) throw conflictError(steps, true);
-    const ok = conflicts.length === 0;
-    return { exitCode: ok ? EXIT.ok : EXIT.failure, json: { ...json, ok, dryRun: true, diffs } };
+    const heading = `Dry run: upgrading ${root} (${title}) would change (nothing was written):`;
+    return dryRun(out, steps, heading, flags.force, json);
   }
   if (conflicts.length > 0 && !flags.force) {
     printPlan(out, shown, `Upgrading ${root} (${title}):`);
