@@ -67,21 +67,13 @@ const EDITS = {
 };
 let dep = '';
 let myRange = '';
+/** The answers of the project the old version makes, and of the fresh one it is compared with. */
+const ANSWERS = ['--yes', '--no-install', '--no-git', '-t', 'both', '-f', 'cache,logging,metrics,health,tests'];
 
 describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`, () => {
   it(`create-mcp-prod ${OLD_VERSION} generates a project, and the user edits it`, async (ctx) => {
     if (skip) ctx.skip();
-    const created = await runIn(work, 'node', [
-      oldBin,
-      'weather',
-      '--yes',
-      '--no-install',
-      '--no-git',
-      '-t',
-      'both',
-      '-f',
-      'cache,logging,metrics,health,tests',
-    ]);
+    const created = await runIn(work, 'node', [oldBin, 'weather', ...ANSWERS]);
     expect(created.exitCode, created.all).toBe(0);
     expect(JSON.parse(await read('.mcp-prod.json')).generator.version).toBe(OLD_VERSION);
 
@@ -171,21 +163,7 @@ describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`
     // Every template change arrives: the files of a fresh project of this version, for the same answers, are
     // equal to the upgraded ones wherever the user did not edit.
     const fresh = path.join(work, 'fresh');
-    const created = await cli(
-      [
-        'fresh',
-        '--yes',
-        '--no-install',
-        '--no-git',
-        '-t',
-        'both',
-        '-f',
-        'cache,logging,metrics,health,tests',
-        '-n',
-        'weather',
-      ],
-      { cwd: work },
-    );
+    const created = await cli(['fresh', ...ANSWERS, '-n', 'weather'], { cwd: work });
     expect(created.exitCode, created.stderr).toBe(0);
     const now = await snapshot(dir);
     const edited = new Set([
