@@ -48,17 +48,17 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
   const madeDirs: string[] = [];
   const rootExisted = await exists(root);
   try {
-    await mkdir(path.join(staging, 'new'), { recursive: true });
-    await mkdir(path.join(staging, 'old'), { recursive: true });
     if (!rootExisted) {
-      // A new project: build the whole tree in the staging folder and move it into place with one rename.
-      await writeTree(path.join(staging, 'tree'), todo);
+      // A new project: the staging folder is the whole tree, moved into place with one rename.
+      await writeTree(staging, todo);
       check();
       if (options.faultAfter !== undefined) throw new CliError(`Simulated I/O failure while writing ${root}.`);
       await mkdir(path.dirname(root), { recursive: true });
-      await rename(path.join(staging, 'tree'), root);
+      await rename(staging, root);
       return todo.map((e) => e.path);
     }
+    await mkdir(path.join(staging, 'new'), { recursive: true });
+    await mkdir(path.join(staging, 'old'), { recursive: true });
     await Promise.all(todo.map((e, i) => writeFile(path.join(staging, 'new', String(i)), e.content)));
     check();
     for (const [i, e] of todo.entries()) {

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, usageError } from '../errors.js';
@@ -29,9 +29,11 @@ export function safeJoin(root: string, rel: string): string {
   return full;
 }
 
+/** The resolved path, or undefined when there is nothing there (checked first: a thrown ENOENT costs more). */
 function realOrUndefined(p: string): string | undefined {
+  if (!existsSync(p)) return undefined;
   try {
-    return realpathSync(p);
+    return realpathSync.native(p);
   } catch {
     return undefined;
   }
