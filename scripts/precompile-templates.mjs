@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const templates = path.join(root, 'templates');
+// The same options as src/engine/render.ts compiles with, from one file.
+const options = JSON.parse(await readFile(path.join(root, 'src', 'engine', 'handlebars-options.json'), 'utf8'));
 
 // A folder's definition (feature.ts, base.ts at its root) is bundled with the CLI, not rendered.
 const DEFINITIONS = new Set(['feature.ts', 'base.ts']);
@@ -28,7 +30,7 @@ for (const layer of (await readdir(templates, { withFileTypes: true })).filter((
   for (const file of await files(path.join(templates, layer))) {
     const text = await readFile(path.join(templates, layer, file), 'utf8');
     if (file.endsWith('.hbs')) {
-      const spec = Handlebars.precompile(text, { strict: true, noEscape: true });
+      const spec = Handlebars.precompile(text, options);
       entries.push(`[${JSON.stringify(file)}, ${spec}]`);
     } else {
       entries.push(`[${JSON.stringify(file)}, ${JSON.stringify(text)}]`);

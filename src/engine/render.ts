@@ -7,6 +7,7 @@ import type { EnvSection, Text } from '../feature-api.js';
 import { BASE, FEATURES, FEATURE_IDS, feature, storeUsers, type Deps, type FeatureId } from '../features.js';
 import { GENERATOR, PRECOMPILED, TEMPLATES_DIR } from '../meta.js';
 import { runScript } from '../pm.js';
+import COMPILE_OPTIONS from './handlebars-options.json' with { type: 'json' };
 
 /** A rendered project: POSIX relative path -> file content. Ordered by path. */
 export type FileTree = Record<string, string>;
@@ -184,7 +185,7 @@ async function loadLayer(layer: string): Promise<Layer> {
   const H = needsHandlebars ? await handlebars(Boolean(built)) : undefined;
   const templates = raw.map(([file, body]): Template => {
     if (!file.endsWith('.hbs')) return { source: file, render: () => body as string };
-    const compiled = typeof body === 'string' ? H!.compile(body, { strict: true, noEscape: true }) : H!.template(body);
+    const compiled = typeof body === 'string' ? H!.compile(body, COMPILE_OPTIONS) : H!.template(body);
     return {
       source: file.slice(0, -'.hbs'.length),
       render: (ctx, partials) => {
@@ -211,6 +212,22 @@ function layer(id: string): Promise<Layer> {
   return p;
 }
 
+/**
+ * The helpers templates may call. They are the `knownHelpers` of handlebars-options.json, which both the build's
+ * precompiler and the compiler here use: with `knownHelpersOnly`, a call compiles to a direct call of the helper
+ * (measured faster in bench/cli.mjs), and a template that calls any other helper fails to compile.
+ */
+const HELPERS: Record<keyof typeof COMPILE_OPTIONS.knownHelpers, import('handlebars').HelperDelegate> = {
+  eq: (a: unknown, b: unknown) => a === b,
+  not: (a: unknown) => !a,
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+  json: (v: unknown) => JSON.stringify(v),
+  // {{wrap text prefix="# " first="- " width=100}}: text in lines of at most `width` (116) characters.
+  wrap: (value: string, options: { hash: { prefix?: string; first?: string; width?: number } }) =>
+    wrap(value, options.hash.first ?? options.hash.prefix ?? '', options.hash.prefix ?? '', options.hash.width),
+};
+
 type HandlebarsInstance = typeof import('handlebars');
 let hbs: Promise<HandlebarsInstance> | undefined;
 /** The full compiler from templates/, or only the runtime for precompiled templates. */
@@ -218,17 +235,7 @@ function handlebars(runtimeOnly: boolean) {
   hbs ??= (runtimeOnly ? import('handlebars/runtime') : import('handlebars')).then((mod) => {
     const H = ((mod as { default?: unknown }).default ?? mod) as HandlebarsInstance;
     const instance = H.create();
-    instance.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-    instance.registerHelper('not', (a: unknown) => !a);
-    instance.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
-    instance.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
-    instance.registerHelper('json', (v: unknown) => JSON.stringify(v));
-    // {{wrap text prefix="# " first="- " width=100}}: text in lines of at most `width` (116) characters.
-    instance.registerHelper(
-      'wrap',
-      (value: string, options: { hash: { prefix?: string; first?: string; width?: number } }) =>
-        wrap(value, options.hash.first ?? options.hash.prefix ?? '', options.hash.prefix ?? '', options.hash.width),
-    );
+    instance.registerHelper(HELPERS);
     return instance;
   });
   return hbs;
