@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Prepares everything the benchmarks run, under the git-ignored `.bench/`:
-//   tools    create-vite, autocannon and create-xmcp-app in .bench/node_modules (never in the repo's package.json)
+//   tools    create-vite, autocannon, create-xmcp-app and the MCP conformance suite in .bench/node_modules (never in the repo's package.json)
 //   gen      the generated all-features HTTP server (-t http -f all --auth apikey --store memory): install, build
 //   bare     bench/bare (the bare SDK v2 server) copied to .bench/bare and installed
 //   express  bench/express (the Express JSON echo) copied to .bench/express and installed
@@ -50,6 +50,8 @@ step('tools', () => {
     'create-vite@latest',
     'autocannon@latest',
     'create-xmcp-app@latest',
+    // bench/conformance.mjs: the suite release the generated projects' own tests use.
+    '@modelcontextprotocol/conformance@0.2.0-alpha.12',
   ]);
 });
 
