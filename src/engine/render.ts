@@ -214,8 +214,10 @@ function layer(id: string): Promise<Layer> {
 
 /**
  * The helpers templates may call. They are the `knownHelpers` of handlebars-options.json, which both the build's
- * precompiler and the compiler here use: with `knownHelpersOnly`, a call compiles to a direct call of the helper
- * (measured faster in bench/cli.mjs), and a template that calls any other helper fails to compile.
+ * precompiler and the compiler here use: with `knownHelpersOnly`, a call compiles to a direct call of the helper,
+ * and a template that calls any other helper fails to compile. The same file sets `data: false`: templates use no
+ * `@` variables (`@index`, `@key`), and without them a block needs no data frame per call. Both cut the CPU time
+ * of a scaffold (bench/cli.mjs, docs/benchmarks.md).
  */
 const HELPERS: Record<keyof typeof COMPILE_OPTIONS.knownHelpers, import('handlebars').HelperDelegate> = {
   eq: (a: unknown, b: unknown) => a === b,
