@@ -20,7 +20,7 @@ logger.info(
   },
   'hello',
 );
-logger.error({ err: new Error('boom') }, 'failed');
+logger.error({ err: Object.assign(new Error('boom'), { token: 's3cret-6' }) }, 'failed');
 logger.debug({}, 'not shown at info');
 logger.flush();
 `;
