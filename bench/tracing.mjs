@@ -5,13 +5,15 @@
 // (on), loaded in the same run, in an order that rotates between rounds.
 //
 //   npm run build && node bench/tracing.mjs [--rounds 3] [--seconds 10] [--warmup 2] [--connections 20]
-//                                           [--profile off,on]
+//                                           [--profile off,on] [--before]
 //
 // Per variant: req/s (median of rounds, and the median of each round's ratio to the same round's reference), CPU
 // per request (utime + stime of the server process from /proc over the measured seconds, divided by the
 // requests answered), p99, bad responses, spans received per request, and the receiver's own CPU per request
 // (it runs in a process of its own, see RECEIVER). `--profile` then runs the named variants once more under
-// `node --cpu-prof` and prints bench/profile.mjs's summary of each.
+// `node --cpu-prof` and prints bench/profile.mjs's summary of each. `--before` adds the variants `before-off` and
+// `before-on`: the project in .bench/tracing/before, generated (same answers: -t http -f <FEATURES>,tracing) and
+// built by another checkout's CLI.
 //
 // Needs autocannon in .bench (node bench/setup.mjs). Targets: on >= 0.85x the reference's throughput, off >= 0.97x.
 // The generated projects are kept in .bench/tracing: delete it after a template change.
@@ -33,7 +35,7 @@ const log = (msg) => process.stderr.write(`${msg}\n`);
 /** Generates, installs and builds one project under .bench/tracing, once. */
 function project(name, features) {
   const cwd = path.join(dir, name);
-  if (!existsSync(path.join(cwd, 'dist', 'http.js'))) {
+  if (features && !existsSync(path.join(cwd, 'dist', 'http.js'))) {
     rmSync(cwd, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     log(`generating ${name} (-f ${features})`);
@@ -112,15 +114,19 @@ const reference = project('reference', FEATURES);
 const traced = project('traced', `${FEATURES},tracing`);
 const collector = await receiver();
 const common = { LOG_LEVEL: 'info', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '1000000000' };
+const exporting = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_TRACES_SAMPLER: 'always_on' };
 const variants = {
   reference: { label: 'without tracing (reference)', project: reference, env: {} },
   off: { label: 'tracing, no endpoint', project: traced, env: {} },
-  on: {
-    label: 'tracing on, 100 % sampled, exported',
-    project: traced,
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_TRACES_SAMPLER: 'always_on' },
-  },
+  on: { label: 'tracing on, 100 % sampled, exported', project: traced, env: exporting },
 };
+// `--before`: the same answers rendered by another checkout (e.g. main before a change) into
+// .bench/tracing/before, built, loaded off and on beside this checkout's.
+if (args.before) {
+  const before = project('before');
+  variants['before-off'] = { label: 'before: tracing, no endpoint', project: before, env: {} };
+  variants['before-on'] = { label: 'before: tracing on, exported', project: before, env: exporting };
+}
 const names = Object.keys(variants);
 
 /** How bench/servers.mjs starts and loads a variant: its .env, the key as a bearer token, a /health probe. */
