@@ -73,6 +73,17 @@ function property(indent: string, key: string, value: string): string {
   return line.length <= 100 ? line : `${indent}${key}:\n${indent}  ${value},`;
 }
 
+/** `export const <id> = define<Kind>({` and the name, title and description every item opens with. */
+function opening(define: string, spec: ItemSpec): string[] {
+  const { id, title } = namesOf(spec.name);
+  return [
+    `export const ${id} = ${define}({`,
+    `  name: ${quote(spec.name)},`,
+    property('  ', 'title', quote(title)),
+    property('  ', 'description', quote(spec.description)),
+  ];
+}
+
 /** `const name = value;`, broken after `=` as Prettier does when it passes 100 columns. */
 function constant(indent: string, name: string, value: string): string {
   const line = `${indent}const ${name} = ${value};`;
@@ -81,7 +92,6 @@ function constant(indent: string, name: string, value: string): string {
 
 function toolFile(spec: ItemSpec, a: Answers): string {
   const t = spec.tool!;
-  const { id, title } = namesOf(spec.name);
   const annotations = t.readOnly
     ? `{ readOnlyHint: true, idempotentHint: true, openWorldHint: ${t.upstream} }`
     : `{ readOnlyHint: false, destructiveHint: ${t.destructive}, openWorldHint: ${t.upstream} }`;
@@ -90,10 +100,7 @@ function toolFile(spec: ItemSpec, a: Answers): string {
     `import * as z from 'zod';`,
     `import { ${imports} } from '../tool.js';`,
     ``,
-    `export const ${id} = defineTool({`,
-    `  name: ${quote(spec.name)},`,
-    property('  ', 'title', quote(title)),
-    property('  ', 'description', quote(spec.description)),
+    ...opening('defineTool', spec),
     `  input: z.object({`,
     `    query: z.string().min(1).max(1_000).describe('What to look up'),`,
     `  }),`,
@@ -134,16 +141,12 @@ function toolFile(spec: ItemSpec, a: Answers): string {
 }
 
 function resourceFile(spec: ItemSpec): string {
-  const { id, title } = namesOf(spec.name);
   const vars = uriVariables(spec.uri!);
   const lines = [
     ...(vars.length > 0 ? [`import * as z from 'zod';`] : []),
     `import { defineResource, textContents } from '../resource.js';`,
     ``,
-    `export const ${id} = defineResource({`,
-    `  name: ${quote(spec.name)},`,
-    property('  ', 'title', quote(title)),
-    property('  ', 'description', quote(spec.description)),
+    ...opening('defineResource', spec),
     property('  ', 'uri', quote(spec.uri!)),
     `  mimeType: 'application/json',`,
   ];
@@ -156,35 +159,26 @@ function resourceFile(spec: ItemSpec): string {
     `  // How long a client may reuse a read (ttlMs): as long as this content may be out of date.`,
     `  ttlMs: 60_000,`,
   );
-  if (vars.length > 0) {
-    lines.push(
-      `  read({ uri, params }) {`,
-      `    // Replace with what the resource holds; throw a ToolError for a failure the caller may see.`,
-      `    return textContents(uri, JSON.stringify(params), 'application/json');`,
-      `  },`,
-    );
-  } else {
-    lines.push(
-      `  read({ uri }) {`,
-      `    // Replace with what the resource holds; throw a ToolError for a failure the caller may see.`,
-      `    return textContents(uri, JSON.stringify({ name: ${quote(spec.name)} }), 'application/json');`,
-      `  },`,
-    );
-  }
-  lines.push(`});`, ``);
+  // A template's read answers with its variables; a fixed resource with its name.
+  const [args, data] = vars.length > 0 ? ['{ uri, params }', 'params'] : ['{ uri }', `{ name: ${quote(spec.name)} }`];
+  lines.push(
+    `  read(${args}) {`,
+    `    // Replace with what the resource holds; throw a ToolError for a failure the caller may see.`,
+    `    return textContents(uri, JSON.stringify(${data}), 'application/json');`,
+    `  },`,
+    `});`,
+    ``,
+  );
   return lines.join('\n');
 }
 
 function promptFile(spec: ItemSpec): string {
-  const { id, title } = namesOf(spec.name);
+  const { title } = namesOf(spec.name);
   return [
     `import * as z from 'zod';`,
     `import { definePrompt, userMessage } from '../prompt.js';`,
     ``,
-    `export const ${id} = definePrompt({`,
-    `  name: ${quote(spec.name)},`,
-    property('  ', 'title', quote(title)),
-    property('  ', 'description', quote(spec.description)),
+    ...opening('definePrompt', spec),
     `  // Prompt arguments are strings (MCP spec, prompts); put limits on every one.`,
     `  args: z.object({`,
     `    text: z.string().min(1).max(10_000).describe('The text to work on'),`,
