@@ -1,16 +1,11 @@
-import {
-  ProtocolError,
-  ProtocolErrorCode,
-  type GetPromptResult,
-  type McpRequestContext,
-  type McpServer,
-} from '@modelcontextprotocol/server';
+import type { GetPromptResult, McpRequestContext, McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import type { Services } from './services.js';
 import {
   advertisedSchema,
   instrument,
   parseInput,
+  protocolErrors,
   requestScope,
   type PipelineOptions,
   type ToolContext,
@@ -62,24 +57,7 @@ export function promptRegistrar(
       'prompts/get',
       prompt.name,
       services,
-      {
-        invalid: (reason) => {
-          throw new ProtocolError(
-            ProtocolErrorCode.InvalidParams,
-            `Invalid arguments for ${prompt.name}: ${reason}`,
-          );
-        },
-        error: (message) => {
-          throw new ProtocolError(ProtocolErrorCode.InvalidParams, message);
-        },
-        failed: (id) => {
-          throw new ProtocolError(
-            ProtocolErrorCode.InternalError,
-            `Internal error while getting ${prompt.name}. Error id: ${id}`,
-          );
-        },
-        isError: () => false,
-      },
+      protocolErrors(`arguments for ${prompt.name}`, `getting ${prompt.name}`),
       onCall,
     ),
     prompt,

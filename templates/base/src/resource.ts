@@ -1,6 +1,4 @@
 import {
-  ProtocolError,
-  ProtocolErrorCode,
   ResourceTemplate,
   type McpRequestContext,
   type McpServer,
@@ -11,6 +9,7 @@ import type { Services } from './services.js';
 import {
   instrument,
   parseInput,
+  protocolErrors,
   requestScope,
   type PipelineOptions,
   type ToolContext,
@@ -69,24 +68,7 @@ export function resourceRegistrar(
       'resources/read',
       resource.name,
       services,
-      {
-        invalid: (reason) => {
-          throw new ProtocolError(
-            ProtocolErrorCode.InvalidParams,
-            `Invalid URI for ${resource.name}: ${reason}`,
-          );
-        },
-        error: (message) => {
-          throw new ProtocolError(ProtocolErrorCode.InvalidParams, message);
-        },
-        failed: (id) => {
-          throw new ProtocolError(
-            ProtocolErrorCode.InternalError,
-            `Internal error while reading ${resource.name}. Error id: ${id}`,
-          );
-        },
-        isError: () => false,
-      },
+      protocolErrors(`URI for ${resource.name}`, `reading ${resource.name}`),
       onCall,
     );
     const schema = resource.params ?? noParams;
