@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER } from '../../src/engine/merge.js';
 import { FEATURE_IDS } from '../../src/features.js';
 import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
-import { inspector, readEnv, runIn, startHttp } from './harness.js';
+import { inspector, makeUserEdits, readEnv, runIn, startHttp, USER_EDITS } from './harness.js';
 
 /**
  * The full cycle as a user lives it: create the smallest project, make it your own (a tool, server.ts, the
@@ -37,49 +37,14 @@ afterAll(async () => {
 const run = (cmd: string, args: string[], env: Record<string, string> = {}) => runIn(dir, cmd, args, env);
 
 const read = (file: string) => readFile(path.join(dir, file), 'utf8');
-const edit = async (file: string, change: (s: string) => string) =>
-  writeFile(path.join(dir, file), change(await read(file)));
-
-/** The user's edits, each checked after every step. */
-const EDITS = {
-  server: 'export const ownedByUs = true;',
-  tool: '// Team note: echo is used by the smoke tests.',
-  readme: '## Our deployment',
-  env: 'MY_SETTING=1',
-  script: ['hello', 'node -e "console.log(\'hello from a user script\')"'] as const,
-};
-let dep: string;
-let myRange: string;
-
-async function expectEdits(step: string): Promise<void> {
-  const pkg = JSON.parse(await read('package.json'));
-  expect(pkg.dependencies[dep], `${step}: my range of ${dep}`).toBe(myRange);
-  expect(pkg.scripts[EDITS.script[0]], `${step}: my script`).toBe(EDITS.script[1]);
-  expect(await read('src/server.ts'), step).toContain(EDITS.server);
-  expect(await read('src/tools/echo.ts'), step).toContain(EDITS.tool);
-  expect(await read('README.md'), step).toContain(EDITS.readme);
-  expect(await read('.env'), step).toContain(`${EDITS.env}\n`);
-}
 
 describe('create, edit, then add every feature in turn', () => {
   it('keeps every edit through each add', async () => {
     const created = await cli(['grown', '--yes', '--no-install', '--no-git', '-t', 'both', '-f', ''], { cwd: work });
     expect(created.exitCode, created.stderr).toBe(0);
 
-    const pkg = JSON.parse(await read('package.json'));
-    [dep] = Object.keys(pkg.dependencies);
-    const major = /\d+/.exec(pkg.dependencies[dep!])![0];
-    myRange = `>=${pkg.dependencies[dep!].replace(/^[~^]/, '')} <${Number(major) + 1}`;
-    await edit('package.json', (s) => {
-      const p = JSON.parse(s);
-      p.dependencies[dep] = myRange;
-      p.scripts[EDITS.script[0]] = EDITS.script[1];
-      return `${JSON.stringify(p, null, 2)}\n`;
-    });
-    await edit('src/server.ts', (s) => `${s}\n${EDITS.server}\n`);
-    await edit('src/tools/echo.ts', (s) => `${s}\n${EDITS.tool}\n`);
-    await edit('README.md', (s) => `${s}\n${EDITS.readme}\n\nAsk the platform team before deploying.\n`);
-    await edit('.env', (s) => `${s}\n${EDITS.env}\n`);
+    const [dep] = Object.keys(JSON.parse(await read('package.json')).dependencies);
+    const expectEdits = await makeUserEdits(dir, dep!);
 
     for (const step of STEPS) {
       const r = await cli(['add', ...step, '--no-install', '--json'], { cwd: dir });
@@ -107,7 +72,7 @@ describe('create, edit, then add every feature in turn', () => {
     expect(build.exitCode, build.all).toBe(0);
     const test = await run('npm', ['test']);
     expect(test.exitCode, test.all).toBe(0);
-    const hello = await run('npm', ['run', '--silent', EDITS.script[0]]);
+    const hello = await run('npm', ['run', '--silent', USER_EDITS.script[0]]);
     expect(hello.stdout).toContain('hello from a user script');
   });
 

@@ -5,6 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { missingTool, ROOT } from '../helpers.js';
 
 /** Helpers for end-to-end tests on generated projects: real processes, real ports, real clients. */
@@ -272,4 +273,45 @@ export async function pinVite(dir: string, pm: 'npm' | 'pnpm' | 'yarn'): Promise
   const note = `[registry drift] napi-windows-process-start-time is not served by this registry; pinned vite ~8.3.8 for ${pm} in the test's copy of ${path.basename(dir)}`;
   console.warn(note);
   return note;
+}
+
+/** The edits a user makes to a generated project: `add` and `upgrade` must keep every one (docs/add.md). */
+export const USER_EDITS = {
+  server: 'export const ownedByUs = true;',
+  tool: '// Team note: echo is used by the smoke tests.',
+  readme: '## Our deployment',
+  env: 'MY_SETTING=1',
+  script: ['hello', 'node -e "console.log(\'hello from a user script\')"'] as const,
+};
+
+/**
+ * Makes USER_EDITS in the project at `dir`, with a range of its own for dependency `dep` (from the generated
+ * version up to the next major), and returns the check that every edit is still there.
+ */
+export async function makeUserEdits(dir: string, dep: string): Promise<(step: string) => Promise<void>> {
+  const read = (file: string) => readFile(path.join(dir, file), 'utf8');
+  const edit = async (file: string, change: (text: string) => string) =>
+    writeFile(path.join(dir, file), change(await read(file)));
+  let range = '';
+  await edit('package.json', (text) => {
+    const pkg = JSON.parse(text);
+    const version = pkg.dependencies[dep].replace(/^[~^]/, '');
+    range = `>=${version} <${Number(/\d+/.exec(version)![0]) + 1}`;
+    pkg.dependencies[dep] = range;
+    pkg.scripts[USER_EDITS.script[0]] = USER_EDITS.script[1];
+    return `${JSON.stringify(pkg, null, 2)}\n`;
+  });
+  await edit('src/server.ts', (text) => `${text}\n${USER_EDITS.server}\n`);
+  await edit('src/tools/echo.ts', (text) => `${text}\n${USER_EDITS.tool}\n`);
+  await edit('README.md', (text) => `${text}\n${USER_EDITS.readme}\n\nAsk the platform team before deploying.\n`);
+  await edit('.env', (text) => `${text}\n${USER_EDITS.env}\n`);
+  return async (step) => {
+    const pkg = JSON.parse(await read('package.json'));
+    expect(pkg.dependencies[dep], `${step}: my range of ${dep}`).toBe(range);
+    expect(pkg.scripts[USER_EDITS.script[0]], `${step}: my script`).toBe(USER_EDITS.script[1]);
+    expect(await read('src/server.ts'), step).toContain(USER_EDITS.server);
+    expect(await read('src/tools/echo.ts'), step).toContain(USER_EDITS.tool);
+    expect(await read('README.md'), step).toContain(USER_EDITS.readme);
+    expect(await read('.env'), step).toContain(`${USER_EDITS.env}\n`);
+  };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER } from '../../src/engine/merge.js';
 import { GENERATOR } from '../../src/meta.js';
 import { cli, missingTool, removeDir, ROOT, snapshot, tempDir } from '../helpers.js';
-import { freePort, inspector, readEnv, runIn, startHttp } from './harness.js';
+import { freePort, inspector, makeUserEdits, readEnv, runIn, startHttp, USER_EDITS } from './harness.js';
 
 /**
  * The life of a project, for real: 0.1.0 (the release before templates carried tools, resources and prompts, commit
@@ -54,19 +54,8 @@ afterAll(async () => {
 });
 
 const read = (file: string) => readFile(path.join(dir, file), 'utf8');
-const edit = async (file: string, change: (s: string) => string) =>
-  writeFile(path.join(dir, file), change(await read(file)));
-
-/** The user's edits, each checked after the upgrade. */
-const EDITS = {
-  tool: '// Team note: echo is used by the smoke tests.',
-  server: 'export const ownedByUs = true;',
-  readme: '## Our deployment',
-  env: 'MY_SETTING=1',
-  script: ['hello', 'node -e "console.log(\'hello from a user script\')"'] as const,
-};
-let dep = '';
-let myRange = '';
+/** Checks that the user's edits (made in the first test) are all still there. */
+let expectEdits: (step: string) => Promise<void>;
 /** The answers of the project the old version makes, and of the fresh one it is compared with. */
 const ANSWERS = ['--yes', '--no-install', '--no-git', '-t', 'both', '-f', 'cache,logging,metrics,health,tests'];
 
@@ -77,16 +66,7 @@ describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`
     expect(created.exitCode, created.all).toBe(0);
     expect(JSON.parse(await read('.mcp-prod.json')).generator.version).toBe(OLD_VERSION);
 
-    const pkg = JSON.parse(await read('package.json'));
-    dep = 'zod';
-    myRange = `>=${pkg.dependencies.zod.replace(/^[~^]/, '')} <5`;
-    pkg.dependencies.zod = myRange;
-    pkg.scripts[EDITS.script[0]] = EDITS.script[1];
-    await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-    await edit('src/tools/echo.ts', (s) => `${s}\n${EDITS.tool}\n`);
-    await edit('src/server.ts', (s) => `${s}\n${EDITS.server}\n`);
-    await edit('README.md', (s) => `${s}\n${EDITS.readme}\n\nAsk the platform team before deploying.\n`);
-    await edit('.env', (s) => `${s}\n${EDITS.env}\n`);
+    expectEdits = await makeUserEdits(dir, 'zod');
   });
 
   it('a conflicting edit: upgrade writes nothing and exits 1; --force writes markers and exits 1', async (ctx) => {
@@ -152,13 +132,7 @@ describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`
     expect(await snapshot(viaDir)).toEqual(await snapshot(dir));
 
     // Every edit survives.
-    const pkg = JSON.parse(await read('package.json'));
-    expect(pkg.dependencies[dep]).toBe(myRange);
-    expect(pkg.scripts[EDITS.script[0]]).toBe(EDITS.script[1]);
-    expect(await read('src/tools/echo.ts')).toContain(EDITS.tool);
-    expect(await read('src/server.ts')).toContain(EDITS.server);
-    expect(await read('README.md')).toContain(EDITS.readme);
-    expect(await read('.env')).toContain(`${EDITS.env}\n`);
+    await expectEdits('after upgrade');
 
     // Every template change arrives: the files of a fresh project of this version, for the same answers, are
     // equal to the upgraded ones wherever the user did not edit.
@@ -241,7 +215,7 @@ describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`
           expect(r.all).toContain(`test/${file}.test.ts`);
       }
     }
-    const hello = await runIn(dir, 'npm', ['run', '--silent', EDITS.script[0]]);
+    const hello = await runIn(dir, 'npm', ['run', '--silent', USER_EDITS.script[0]]);
     expect(hello.stdout).toContain('hello from a user script');
   }, 600_000);
 
