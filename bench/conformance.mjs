@@ -7,13 +7,14 @@
 //   npm run build && node bench/setup.mjs --only tools,bare && node bench/conformance.mjs [--against <checkout>]
 //        [--features a,b] [--against-features a,b]   (an older checkout may not know every feature of this one)
 //
-// The generated projects have every feature but `auth` (the suite's client sends no credentials) and keep the
+// The generated projects have every server feature but `auth` (the suite's client sends no credentials; `docker`
+// changes nothing the server answers) and keep the
 // example tools, so the scenarios that need the suite's own test tools fail alike on every server: what to read
 // is the difference between the columns. A scenario that passes on bare and fails on ours is a regression.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BENCH, ROOT, parseArgs, saveResult, table } from './lib.mjs';
+import { BENCH, ROOT, generateProject, parseArgs, saveResult, table } from './lib.mjs';
 import { servers, startServer, stopServer } from './servers.mjs';
 
 const args = parseArgs();
@@ -24,28 +25,11 @@ const log = (msg) => process.stderr.write(`${msg}\n`);
 
 if (!existsSync(SUITE)) throw new Error('The conformance suite is missing: node bench/setup.mjs --only tools');
 
-/** Generates (with its dependencies) and builds the project a checkout makes, under .bench/conformance, once. */
+/** The project a checkout generates, under .bench/conformance (once), as a server of bench/servers.mjs. */
 function project(name, checkout, features) {
-  const dir = path.join(BENCH, 'conformance');
-  const cwd = path.join(dir, name);
-  if (!existsSync(path.join(cwd, 'dist', 'http.js'))) {
-    rmSync(cwd, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    log(`generating ${name} with ${checkout}`);
-    const bin = path.join(checkout, 'bin', 'create-mcp-prod.js');
-    const made = spawnSync(process.execPath, [bin, name, '--yes', '--no-git', '-t', 'http', '-f', features], {
-      cwd: dir,
-      stdio: 'inherit',
-      env: { ...process.env, CI: 'true' },
-    });
-    if (made.status !== 0) throw new Error(`create-mcp-prod failed for ${name}`);
-    if (spawnSync('npm', ['run', 'build'], { cwd, stdio: 'inherit' }).status !== 0) {
-      throw new Error(`npm run build failed for ${name}`);
-    }
-  }
   return {
     label: name,
-    cwd,
+    cwd: generateProject(path.join(BENCH, 'conformance'), name, checkout, features),
     args: ['dist/http.js'],
     // The suite sends a few hundred requests: a limit it cannot reach, as in bench/load.mjs.
     env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000' },
@@ -66,7 +50,9 @@ function outcomes(text) {
     out[m[2]] = { ok: m[1] === '✓', passed: Number(m[3]), failed: Number(m[4]) };
   }
   const total = /Total: (\d+) passed, (\d+) failed/.exec(text);
-  return { scenarios: out, passed: Number(total?.[1] ?? NaN), failed: Number(total?.[2] ?? NaN) };
+  // A suite that crashed or timed out prints no total: stop rather than report an empty column.
+  if (!total) throw new Error(`the conformance suite printed no total:\n${text.slice(-2000)}`);
+  return { scenarios: out, passed: Number(total[1]), failed: Number(total[2]) };
 }
 
 const results = {};
@@ -84,6 +70,7 @@ for (const [name, server] of Object.entries(targets)) {
         [SUITE, 'server', '--url', `http://127.0.0.1:${server.port}/mcp`, ...extra],
         { encoding: 'utf8', timeout: 600_000 },
       );
+      if (ran.error) throw ran.error;
       results[name][era] = outcomes(`${ran.stdout}\n${ran.stderr}`);
     }
   } finally {
@@ -107,8 +94,8 @@ for (const era of Object.keys(ERAS)) {
     `\ntotal checks passed: ${names.map((n) => `${n} ${results[n][era].passed}/${results[n][era].passed + results[n][era].failed}`).join(', ')}`,
   );
   for (const s of scenarios) {
-    const ours = results.generated[era].scenarios[s];
-    const worse = names.filter((n) => n !== 'generated' && results[n][era].scenarios[s]?.ok && !ours?.ok);
+    if (results.generated[era].scenarios[s]?.ok) continue;
+    const worse = names.filter((n) => n !== 'generated' && results[n][era].scenarios[s]?.ok);
     if (worse.length > 0) {
       regressions++;
       console.log(`- ${s}: passes on ${worse.join(', ')}, fails on generated`);

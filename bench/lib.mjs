@@ -1,6 +1,6 @@
 // Helpers shared by the benchmark scripts. Nothing here is imported by the CLI or its tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,25 @@ export function run(cmd, args, opts = {}) {
     throw new Error(`${cmd} ${args.join(' ')} exited ${res.status ?? res.signal} (cwd ${opts.cwd ?? process.cwd()})`);
   }
   return res;
+}
+
+/**
+ * The HTTP project `checkout`'s CLI generates as `<dir>/<name>` with `features` (dependencies installed), built;
+ * done once: an existing build is kept. Returns the project's folder.
+ */
+export function generateProject(dir, name, checkout, features) {
+  const cwd = path.join(dir, name);
+  if (existsSync(path.join(cwd, 'dist', 'http.js'))) return cwd;
+  rmSync(cwd, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  process.stderr.write(`generating ${name} (-f ${features}) with ${checkout}\n`);
+  const bin = path.join(checkout, 'bin', 'create-mcp-prod.js');
+  run(process.execPath, [bin, name, '--yes', '--no-git', '-t', 'http', '-f', features], {
+    cwd: dir,
+    env: { ...process.env, CI: 'true' },
+  });
+  run('npm', ['run', 'build'], { cwd });
+  return cwd;
 }
 
 /** Spawns `node args...` and resolves with the wall time in ms from spawn to exit. */

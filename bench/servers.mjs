@@ -60,7 +60,7 @@ export const BODY = ERA === 'legacy' ? LEGACY_BODY : MODERN_BODY;
 export const HEADERS = ERA === 'legacy' ? LEGACY_HEADERS : MODERN_HEADERS;
 
 /** `KEY=value` lines of a dotenv file (comments and blanks skipped, surrounding quotes removed). */
-function readDotenv(file) {
+export function readDotenv(file) {
   if (!existsSync(file)) return {};
   const env = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {

@@ -50,7 +50,7 @@ step('tools', () => {
     'create-vite@latest',
     'autocannon@latest',
     'create-xmcp-app@latest',
-    // bench/conformance.mjs: the suite release the generated projects' own tests use.
+    // bench/conformance.mjs: the suite release this repository's e2e tests use (test/e2e/lifecycle.test.ts).
     '@modelcontextprotocol/conformance@0.2.0-alpha.12',
   ]);
 });

@@ -5,23 +5,23 @@
 // (on), loaded in the same run, in an order that rotates between rounds.
 //
 //   npm run build && node bench/tracing.mjs [--rounds 3] [--seconds 10] [--warmup 2] [--connections 20]
-//                                           [--profile off,on] [--before]
+//                                           [--profile off,on] [--before <checkout>]
 //
 // Per variant: req/s (median of rounds, and the median of each round's ratio to the same round's reference), CPU
 // per request (utime + stime of the server process from /proc over the measured seconds, divided by the
-// requests answered), p99, bad responses, spans received per request, and the receiver's own CPU per request
-// (it runs in a process of its own, see RECEIVER). `--profile` then runs the named variants once more under
-// `node --cpu-prof` and prints bench/profile.mjs's summary of each. `--before` adds the variants `before-off` and
-// `before-on`: the project in .bench/tracing/before, generated (same answers: -t http -f <FEATURES>,tracing) and
-// built by another checkout's CLI.
+// requests answered) and its ratio to the reference's, p99, bad responses, spans received per request, and the
+// receiver's own CPU per request (it runs in a process of its own, see RECEIVER). `--profile` then runs the named
+// variants once more under `node --cpu-prof` and prints bench/profile.mjs's summary of each. `--before
+// <checkout>` adds the variants `before-off` and `before-on`: the project that checkout's CLI generates with the
+// same answers (-t http -f <FEATURES>,tracing), in .bench/tracing/before.
 //
 // Needs autocannon in .bench (node bench/setup.mjs). Targets: on >= 0.85x the reference's throughput, off >= 0.97x.
 // The generated projects are kept in .bench/tracing: delete it after a template change.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { BENCH, ROOT, machine, median, parseArgs, round, saveResult, table } from './lib.mjs';
-import { cpuMs, loadTest, startServer, stopServer } from './servers.mjs';
+import { BENCH, ROOT, generateProject, machine, median, parseArgs, round, saveResult, table } from './lib.mjs';
+import { cpuMs, loadTest, readDotenv, startServer, stopServer } from './servers.mjs';
 
 const args = parseArgs();
 const ROUNDS = Number(args.rounds ?? 3);
@@ -32,35 +32,16 @@ const FEATURES = 'auth,cache,breaker,ratelimit,logging,metrics,health';
 const dir = path.join(BENCH, 'tracing');
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
-/** Generates, installs and builds one project under .bench/tracing, once. */
-function project(name, features) {
-  const cwd = path.join(dir, name);
-  if (features && !existsSync(path.join(cwd, 'dist', 'http.js'))) {
-    rmSync(cwd, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    log(`generating ${name} (-f ${features})`);
-    const made = spawnSync(
-      process.execPath,
-      [path.join(ROOT, 'bin', 'create-mcp-prod.js'), name, '--yes', '--no-git', '-t', 'http', '-f', features],
-      { cwd: dir, stdio: 'inherit', env: { ...process.env, CI: 'true' } },
-    );
-    if (made.status !== 0) throw new Error(`create-mcp-prod failed for ${name}`);
-    const built = spawnSync('npm', ['run', 'build'], { cwd, stdio: 'inherit' });
-    if (built.status !== 0) throw new Error(`npm run build failed for ${name}`);
-  }
-  const env = Object.fromEntries(
-    readFileSync(path.join(cwd, '.env'), 'utf8')
-      .split('\n')
-      .map((line) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line))
-      .filter(Boolean)
-      .map((m) => [m[1], m[2]]),
-  );
+/** One project under .bench/tracing that `checkout`'s CLI generates and builds (once), with its .env and key. */
+function project(name, features, checkout = ROOT) {
+  const cwd = generateProject(dir, name, checkout, features);
+  const env = readDotenv(path.join(cwd, '.env'));
   return { cwd, key: env.MCP_API_KEYS.split(',')[0], env };
 }
 
 /**
  * The OTLP/HTTP receiver, in a process of its own so that its CPU time is measured apart from the server's and
- * the harness's. It shares the 2 cores with the server, so it does as little as a receiver can: it neither
+ * the harness's. It shares the machine's cores with the server, so it does as little as a receiver can: it neither
  * keeps nor parses the bodies, it counts the spans in them by scanning the raw bytes for `"spanId"` (a native
  * `indexOf`; a key split between two chunks is counted too) and answers `{}`, as a collector's OTLP/HTTP
  * receiver answers a full success. It reports its count when asked (IPC).
@@ -120,10 +101,11 @@ const variants = {
   off: { label: 'tracing, no endpoint', project: traced, env: {} },
   on: { label: 'tracing on, 100 % sampled, exported', project: traced, env: exporting },
 };
-// `--before`: the same answers rendered by another checkout (e.g. main before a change) into
-// .bench/tracing/before, built, loaded off and on beside this checkout's.
+// `--before <checkout>`: the same answers rendered by another checkout (e.g. main before a change), loaded off and
+// on beside this checkout's.
 if (args.before) {
-  const before = project('before');
+  if (args.before === true) throw new Error('--before needs the path of another checkout, built');
+  const before = project('before', `${FEATURES},tracing`, path.resolve(String(args.before)));
   variants['before-off'] = { label: 'before: tracing, no endpoint', project: before, env: {} };
   variants['before-on'] = { label: 'before: tracing on, exported', project: before, env: exporting };
 }
