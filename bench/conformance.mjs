@@ -8,11 +8,10 @@
 //        [--features a,b] [--against-features a,b]   (an older checkout may not know every feature of this one)
 //
 // The generated projects have every server feature but `auth` (the suite's client sends no credentials; `docker`
-// changes nothing the server answers) and keep the
-// example tools, so the scenarios that need the suite's own test tools fail alike on every server: what to read
-// is the difference between the columns. A scenario that passes on bare and fails on ours is a regression.
+// changes nothing the server answers) and keep the example tools, so the scenarios that need the suite's own
+// test tools fail alike on every server: what to read is the difference between the columns. A scenario that passes on bare and fails on ours is a regression.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH, ROOT, generateProject, parseArgs, saveResult, table } from './lib.mjs';
 import { servers, startServer, stopServer } from './servers.mjs';
@@ -40,7 +39,13 @@ function project(name, checkout, features) {
 }
 
 const targets = { generated: { ...project('generated', ROOT, FEATURES), port: 3121 } };
-if (args.against) targets.against = { ...project('against', path.resolve(String(args.against)), String(args['against-features'] ?? FEATURES)), port: 3122 };
+if (args.against) {
+  if (args.against === true) throw new Error('--against needs the path of another checkout, built');
+  // Generated afresh: the checkout may differ from the last run's.
+  rmSync(path.join(BENCH, 'conformance', 'against'), { recursive: true, force: true });
+  const features = String(args['against-features'] ?? FEATURES);
+  targets.against = { ...project('against', path.resolve(String(args.against)), features), port: 3122 };
+}
 targets.bare = { ...servers().bare, port: 3123 };
 
 /** `✓ name: 2 passed, 0 failed` lines of the suite's report, by scenario. */

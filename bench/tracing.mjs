@@ -70,6 +70,8 @@ const server = http.createServer((req, res) => {
   });
 });
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+// A bench that failed midway does not leave it listening.
+process.on('disconnect', () => process.exit());
 process.on('message', () => process.send({ spans }));
 `;
 
@@ -105,11 +107,17 @@ const variants = {
 // on beside this checkout's.
 if (args.before) {
   if (args.before === true) throw new Error('--before needs the path of another checkout, built');
+  // Generated afresh: the checkout may differ from the last run's.
+  rmSync(path.join(dir, 'before'), { recursive: true, force: true });
   const before = project('before', `${FEATURES},tracing`, path.resolve(String(args.before)));
   variants['before-off'] = { label: 'before: tracing, no endpoint', project: before, env: {} };
   variants['before-on'] = { label: 'before: tracing on, exported', project: before, env: exporting };
 }
 const names = Object.keys(variants);
+const profiled = args.profile ? String(args.profile).split(',') : [];
+for (const name of profiled) {
+  if (!variants[name]) throw new Error(`--profile: no variant ${name} (variants: ${names.join(', ')})`);
+}
 
 /** How bench/servers.mjs starts and loads a variant: its .env, the key as a bearer token, a /health probe. */
 function serverOf(name) {
@@ -165,7 +173,7 @@ for (let round = 0; round < ROUNDS; round++) {
  * `--profile off,on`: after the measured rounds, each named variant once more under `node --cpu-prof`, summarized
  * by bench/profile.mjs (self time by category and module, top functions).
  */
-for (const name of args.profile ? String(args.profile).split(',') : []) {
+for (const name of profiled) {
   const server = serverOf(name);
   const profiles = path.join(BENCH, 'profiles', `tracing-${name}`);
   rmSync(profiles, { recursive: true, force: true });
