@@ -48,7 +48,13 @@ export interface Running {
   url: string;
   port: number;
   proc: ResultPromise;
+  /** What the server has printed so far. */
   logs(): string;
+  /**
+   * What it has printed once its pending log lines are out: the generated server writes them in batches, at
+   * least every 100 ms (the generated README says so). With `until`, it waits up to 5 s more for a line that matches.
+   */
+  settledLogs(until?: RegExp): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +90,12 @@ export async function startHttp(dir: string, env: Record<string, string>, port?:
     port,
     proc,
     logs: () => logs,
+    settledLogs: async (until) => {
+      const deadline = Date.now() + 5_300;
+      await new Promise((r) => setTimeout(r, 300));
+      while (until && !until.test(logs) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return logs;
+    },
     stop: async () => {
       proc.kill('SIGTERM');
       await proc;

@@ -107,8 +107,7 @@ describe.each([
     }
     expect(failures).toEqual([]);
     // Nothing the corpus sent was worth an error line: refusals are logged at info, with their reason.
-    const errors = server
-      .logs()
+    const errors = (await server.settledLogs())
       .split('\n')
       .filter((line) => /"level":(50|60|"error"|"fatal")/.test(line));
     expect(errors).toEqual([]);

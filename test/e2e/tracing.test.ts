@@ -153,7 +153,8 @@ describe('a project with tracing', () => {
     expect(upstream.headers.at(-1)?.traceparent).toBe(`00-${call?.traceId}-${get?.spanId}-01`);
     // The API key never travels with the spans.
     expect(receiver.bodies.join('\n')).not.toContain(key);
-    expect(server.logs()).toContain(`"trace_id":"${call?.traceId}"`);
+    const traced = `"trace_id":"${call?.traceId}"`;
+    expect(await server.settledLogs(new RegExp(traced))).toContain(traced);
   });
 
   it('exports the spans of the Inspector calls over stdio, flushed when the client closes stdin', async () => {
