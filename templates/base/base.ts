@@ -91,9 +91,9 @@ export default {
               'z',
               "    .url({ protocol: /^https?$/ })",
               "    .refine((url) => !/[?#]/.test(url), 'must not contain a query or a fragment')",
-              "    .default('https://registry.npmjs.org/')",
+              "    .default('https://api.weather.gov/')",
             ].join('\n'),
-            default: 'https://registry.npmjs.org/',
+            default: 'https://api.weather.gov/',
             description: 'Base URL of the API. Callers can only reach paths under it.',
           },
           {
