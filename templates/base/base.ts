@@ -14,14 +14,12 @@ export default {
   },
   http: {
     dependencies: {
-      cors: '^2.8.5',
-      express: '^5.3.0',
+      '@hono/node-server': '^2.1.11',
+      '@modelcontextprotocol/hono': '^2.0.2',
+      hono: '^4.13.23',
       'secure-json-parse': '^4.1.1',
     },
-    devDependencies: {
-      '@types/cors': '^2.8.19',
-      '@types/express': '^5.0.6',
-    },
+    devDependencies: {},
   },
   redis: {
     dependencies: { ioredis: '^6.0.0' },

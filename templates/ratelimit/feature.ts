@@ -8,8 +8,8 @@ export default defineFeature({
   httpOnly: true,
   usesStore: true,
   options: ['--store'],
-  dependencies: { 'proxy-addr': '^2.0.7', 'rate-limiter-flexible': '^11.4.0' },
-  devDependencies: { '@types/proxy-addr': '^2.0.3' },
+  dependencies: { 'rate-limiter-flexible': '^11.4.0' },
+  devDependencies: {},
   env: [
     {
       title: 'Rate limits (tool calls over HTTP)',

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Hono } from 'hono';
+import type { AppEnv } from './app.js';
 import type { Logger } from './logger.js';
 
 /** Resolves when a dependency is usable; throws (or rejects) with a short reason when it is not. */
@@ -109,14 +110,12 @@ export class Readiness {
  * gets the process restarted. `GET /ready` is readiness: 503 while draining or while a required check fails,
  * else 200 (`ready`, or `degraded` with the failing checks the server survives).
  */
-export function healthRoutes(readiness: Readiness): Router {
-  const router = Router();
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  router.get('/ready', async (_req, res) => {
-    const { ready, status, checks } = await readiness.report();
-    res.status(ready ? 200 : 503).json({ status, checks });
-  });
-  return router;
+export function healthRoutes(readiness: Readiness): (app: Hono<AppEnv>) => void {
+  return (app) => {
+    app.get('/health', (c) => c.json({ status: 'ok' }));
+    app.get('/ready', async (c) => {
+      const { ready, status, checks } = await readiness.report();
+      return c.json({ status, checks }, ready ? 200 : 503);
+    });
+  };
 }
