@@ -15,7 +15,6 @@ export default {
   http: {
     dependencies: {
       '@hono/node-server': '^2.1.11',
-      '@modelcontextprotocol/hono': '^2.0.2',
       hono: '^4.13.23',
       'secure-json-parse': '^4.1.1',
     },

@@ -1,13 +1,11 @@
 import type { GetPromptResult, McpRequestContext, McpServer } from '@modelcontextprotocol/server';
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { Services } from './services.js';
 import {
   advertisedSchema,
-  instrument,
   parseInput,
   protocolErrors,
-  requestScope,
-  type PipelineOptions,
+  runCall,
   type ToolContext,
 } from './tool.js';
 
@@ -37,40 +35,34 @@ export function userMessage(text: string, description?: string): GetPromptResult
 }
 
 /**
- * Wraps every prompt once, at start-up, and returns the function that registers them on a server instance.
- * Invalid arguments answer JSON-RPC error -32602 (MCP spec, prompts: error handling); anything unexpected an
- * error id.
+ * Prepares every prompt once and returns the function that registers them on each request's server.
+ * Invalid arguments answer JSON-RPC error -32602 (MCP spec, prompts: error handling); anything unexpected
+ * an error id.
  */
 export function promptRegistrar(
   prompts: readonly Prompt[],
   services: Services,
-  { onCall }: PipelineOptions = {},
 ): (server: McpServer, request: McpRequestContext) => void {
   const registrations = prompts.map((prompt) => ({
-    name: prompt.name,
+    prompt,
     config: {
       title: prompt.title,
       description: prompt.description,
       argsSchema: advertisedSchema(prompt.args),
     },
-    call: instrument<GetPromptResult>(
-      'prompts/get',
-      prompt.name,
-      services,
-      protocolErrors(`arguments for ${prompt.name}`, `getting ${prompt.name}`),
-      onCall,
+    answers: protocolErrors<GetPromptResult>(
+      `arguments for ${prompt.name}`,
+      `getting ${prompt.name}`,
     ),
-    prompt,
   }));
-
   return (server, request) => {
-    const scope = requestScope(request);
-    for (const { name, config, call, prompt } of registrations) {
-      server.registerPrompt(name, config, (args, ctx) =>
-        call(scope, ctx.mcpReq.signal, async (callCtx) =>
-          prompt.get(parseInput(prompt.args, args), callCtx),
-        ),
-      );
+    for (const { prompt, config, answers } of registrations) {
+      server.registerPrompt(prompt.name, config, (args, sdk) => {
+        const call = { method: 'prompts/get', name: prompt.name, request, signal: sdk.mcpReq.signal } as const;
+        return runCall(call, services, answers, async (ctx) =>
+          prompt.get(parseInput(prompt.args, args), ctx),
+        );
+      });
     }
   };
 }

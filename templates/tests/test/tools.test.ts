@@ -204,17 +204,21 @@ describe('upstreamUrl (SSRF)', () => {
 describe('errors', () => {
   it('hide internals behind an error id that is in the logs', async () => {
     const lines: Array<Record<string, unknown>> = [];
-    const record = (level: string) => (obj: object, msg?: string) =>
-      lines.push({ level, ...obj, msg });
-    const logger = {
-      fatal: record('fatal'),
-      error: record('error'),
-      warn: record('warn'),
-      info: record('info'),
-      debug: record('debug'),
-      child: () => logger,
-      flush: () => {},
+    // A logger that keeps its lines, with the bindings of its children, as pino writes them.
+    const recorder = (bindings: object): Services['logger'] => {
+      const record = (level: string) => (obj: object, msg?: string) =>
+        lines.push({ level, ...bindings, ...obj, msg });
+      return {
+        fatal: record('fatal'),
+        error: record('error'),
+        warn: record('warn'),
+        info: record('info'),
+        debug: record('debug'),
+        child: (more: object) => recorder({ ...bindings, ...more }),
+        flush: () => {},
+      } as unknown as Services['logger'];
     };
+    const logger = recorder({});
     const boom = defineTool({
       name: 'boom',
       title: 'Boom',
