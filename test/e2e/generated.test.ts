@@ -36,6 +36,14 @@ const MATRIX: Case[] = [
   },
 ];
 
+/** The example resource and prompt every project starts with: listed, read and got by the Inspector. */
+const EXAMPLES: Array<[string[], string]> = [
+  [['--method', 'resources/list'], '"config://upstream"'],
+  [['--method', 'resources/read', '--uri', 'config://upstream'], '\\"timeoutMs\\":10000'],
+  [['--method', 'prompts/list'], '"weather_alerts"'],
+  [['--method', 'prompts/get', '--prompt-name', 'weather_alerts', '--prompt-args', 'area=CA'], 'upstream_get'],
+];
+
 let work: string;
 let redis: Awaited<ReturnType<typeof startRedis>>;
 const redisUrl = () => ('url' in redis ? redis.url : undefined);
@@ -135,6 +143,11 @@ describe.each(MATRIX)('generated project: $id', ({ id, args }) => {
       );
       expect(call.exitCode, `${call.stdout}\n${call.stderr}`).toBe(0);
       expect(call.stdout).toContain('inspected');
+      for (const [args, expected] of EXAMPLES) {
+        const r = await inspector([`${server.url}/mcp`], [...args, ...headerArgs]);
+        expect(r.exitCode, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+        expect(r.stdout, args.join(' ')).toContain(expected);
+      }
     } finally {
       await server.stop();
     }
@@ -153,5 +166,10 @@ describe.each(MATRIX)('generated project: $id', ({ id, args }) => {
     );
     expect(call.exitCode, `${call.stdout}\n${call.stderr}`).toBe(0);
     expect(call.stdout).toContain('via-stdio');
+    for (const [args, expected] of EXAMPLES) {
+      const r = await inspector(['node', 'dist/stdio.js'], ['--cwd', dir(), ...args]);
+      expect(r.exitCode, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.stdout, args.join(' ')).toContain(expected);
+    }
   });
 });

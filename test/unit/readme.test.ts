@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { AUTH_KINDS } from '../../src/answers.js';
 import { render } from '../../src/engine/render.js';
-import { answers } from '../space.js';
+import { allFeatures, answers } from '../space.js';
 
 /**
  * What the generated README and .gitignore promise matches what the project has: no `/ready` without the health
@@ -22,6 +23,30 @@ describe('generated README and .gitignore', () => {
     const oauth = await render(answers('http', ['auth'], { auth: 'oauth' }));
     expect(oauth['README.md']).toContain('> token.txt');
     expect(oauth['.gitignore']?.split('\n')).toContain('token.txt');
+  });
+
+  it('define the curl functions, and AUTH, before any snippet uses them', async () => {
+    const projects = [
+      answers('http', []),
+      ...AUTH_KINDS.map((auth) => answers('both', allFeatures('both'), { auth })),
+    ];
+    for (const project of projects) {
+      const readme = (await render(project))['README.md']!;
+      const label = `${project.features.join(',')} ${project.auth}`;
+      for (const [, name] of readme.matchAll(/^(mcp_\w+)\(\) \{/gm)) {
+        const defined = readme.indexOf(`${name}() {`);
+        const firstUse = readme.search(new RegExp(`(^|[ ;(])${name} (?!\\(\\))`, 'm'));
+        expect(firstUse, `${label}: ${name}`).toBeGreaterThan(defined);
+      }
+      for (const used of ['mcp_call', 'mcp_read', 'mcp_prompt', 'mcp_list'])
+        expect(readme, `${label}: ${used}`).toContain(`${used}() {`);
+      const auth = readme.indexOf('AUTH=');
+      expect(auth, label).toBeGreaterThan(-1);
+      expect(auth, label).toBeLessThan(readme.indexOf('"${AUTH[@]}"'));
+    }
+    // With API keys, the examples work as printed: AUTH carries the key from the start.
+    const apikey = (await render(answers('http', ['auth'], { auth: 'apikey' })))['README.md']!;
+    expect(apikey.indexOf('AUTH=(-H "authorization: Bearer $KEY")')).toBe(apikey.indexOf('AUTH='));
   });
 
   it('give every stdio client snippet the environment, since .env is not read then', async () => {

@@ -3,6 +3,8 @@ import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { prompts } from '../src/prompts/index.js';
+import { resources } from '../src/resources/index.js';
 import type { Services } from '../src/services.js';
 import { defineTool, toolRegistrar } from '../src/tool.js';
 import { tools } from '../src/tools/index.js';
@@ -20,10 +22,12 @@ let upstream: Stub;
 let services: Services;
 
 /**
- * The example tools are checked while the project has them: delete one, or add your own, and this suite still
- * checks every tool of src/tools/index.ts.
+ * The example tools, resource and prompt are checked while the project has them: delete one, or add your own,
+ * and this suite still checks every tool, resource and prompt of the index files.
  */
 const has = (name: string) => tools.some((tool) => tool.name === name);
+const hasResource = (name: string) => resources.some((resource) => resource.name === name);
+const hasPrompt = (name: string) => prompts.some((prompt) => prompt.name === name);
 
 beforeAll(async () => {
   upstream = await stubUpstream((req, res) => {
@@ -158,6 +162,102 @@ describe.each([
   });
 });
 
+describe.each([
+  ['2026-07-28 (modern)', modernClient],
+  ['2025 (legacy)', legacyClient],
+] as const)('resources and prompts over the %s protocol', (_era, connect) => {
+  let client: Client;
+
+  beforeAll(async () => {
+    client = await connect(services);
+  });
+
+  afterAll(async () => {
+    await client.close();
+  });
+
+  it('lists every resource of src/resources/index.ts (fixed URIs and URI templates)', async () => {
+    const { resources: fixed } = await client.listResources();
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect([...fixed, ...resourceTemplates].map((resource) => resource.name).sort()).toEqual(
+      resources.map((resource) => resource.name).sort(),
+    );
+  });
+
+  it('lists every prompt of src/prompts/index.ts', async () => {
+    const listed = await client.listPrompts();
+    expect(listed.prompts.map((prompt) => prompt.name).sort()).toEqual(
+      prompts.map((prompt) => prompt.name).sort(),
+    );
+  });
+
+  it.runIf(hasResource('upstream_config'))(
+    'reads the upstream settings of upstream_config, and no secret',
+    async () => {
+      const configured = testServices({
+        UPSTREAM_BASE_URL: 'https://user:password@api.example.com/v1',
+        UPSTREAM_TOKEN: 'upstream-secret-token',
+      });
+      const reader = await connect(configured);
+      try {
+        const { contents } = await reader.readResource({ uri: 'config://upstream' });
+        expect(contents).toEqual([
+          { uri: 'config://upstream', mimeType: 'application/json', text: expect.any(String) },
+        ]);
+        const { text } = contents[0] as { text: string };
+        expect(JSON.parse(text)).toEqual({
+          baseUrl: 'https://api.example.com/v1/',
+          timeoutMs: 10_000,
+          sendsToken: true,
+        });
+        expect(text).not.toMatch(/password|upstream-secret-token/);
+      } finally {
+        await reader.close();
+        await configured.close();
+      }
+    },
+  );
+
+  it.runIf(hasPrompt('weather_alerts'))('advertises the argument of weather_alerts', async () => {
+    const listed = await client.listPrompts();
+    const weatherAlerts = listed.prompts.find((prompt) => prompt.name === 'weather_alerts');
+    expect(weatherAlerts?.arguments).toEqual([
+      expect.objectContaining({ name: 'area', required: true }),
+    ]);
+  });
+
+  it.runIf(hasPrompt('weather_alerts'))(
+    'weather_alerts asks the model to read the alerts of a state with upstream_get',
+    async () => {
+      const { messages } = await client.getPrompt({
+        name: 'weather_alerts',
+        arguments: { area: 'ca' },
+      });
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatchObject({
+        role: 'user',
+        content: {
+          type: 'text',
+          text: expect.stringContaining(
+            'Use the upstream_get tool with the path "alerts/active" and the query {"area": "CA"}',
+          ),
+        },
+      });
+    },
+  );
+
+  it.runIf(hasPrompt('weather_alerts'))(
+    'weather_alerts refuses an area that is not a state code with -32602',
+    async () => {
+      const get = client.getPrompt({ name: 'weather_alerts', arguments: { area: 'California' } });
+      await expect(get).rejects.toMatchObject({
+        code: -32602,
+        message: expect.stringMatching(/area/),
+      });
+    },
+  );
+});
+
 describe('every tool', () => {
   it('has a name of its own (the server could not register two with one name)', () => {
     const names = tools.map((tool) => tool.name);
@@ -170,6 +270,22 @@ describe('every tool', () => {
       expect(tool.name).toMatch(/^[A-Za-z0-9_.-]{1,128}$/);
       expect(tool.title).not.toBe('');
       expect(tool.description).not.toBe('');
+    },
+  );
+});
+
+describe('every resource and prompt', () => {
+  it('has a name of its own', () => {
+    for (const names of [resources.map((each) => each.name), prompts.map((each) => each.name)]) {
+      expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+    }
+  });
+
+  it.each([...resources, ...prompts].map((each) => [each.name, each] as const))(
+    '%s has a title and a description',
+    (_name, each) => {
+      expect(each.title).not.toBe('');
+      expect(each.description).not.toBe('');
     },
   );
 });
