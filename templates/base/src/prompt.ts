@@ -4,8 +4,8 @@ import type { Services } from './services.js';
 import {
   advertisedSchema,
   parseInput,
-  protocolErrors,
   runCall,
+  type CallFailure,
   type ToolContext,
 } from './tool.js';
 
@@ -50,18 +50,18 @@ export function promptRegistrar(
       description: prompt.description,
       argsSchema: advertisedSchema(prompt.args),
     },
-    answers: protocolErrors<GetPromptResult>(
-      `arguments for ${prompt.name}`,
-      `getting ${prompt.name}`,
-    ),
   }));
   return (server, request) => {
-    for (const { prompt, config, answers } of registrations) {
+    for (const { prompt, config } of registrations) {
       server.registerPrompt(prompt.name, config, (args, sdk) => {
-        const call = { method: 'prompts/get', name: prompt.name, request, signal: sdk.mcpReq.signal } as const;
-        return runCall(call, services, answers, async (ctx) =>
+        const signal = sdk.mcpReq.signal;
+        const call = { method: 'prompts/get', name: prompt.name, request, signal } as const;
+        const result = runCall(call, services, async (ctx) =>
           prompt.get(parseInput(prompt.args, args), ctx),
         );
+        return result.catch((failure: CallFailure) => {
+          throw failure.toProtocolError();
+        });
       });
     }
   };

@@ -6,7 +6,7 @@ import {
 } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import type { Services } from './services.js';
-import { parseInput, protocolErrors, runCall, type ToolContext } from './tool.js';
+import { parseInput, runCall, type CallFailure, type ToolContext } from './tool.js';
 
 /**
  * A resource is data plus one function, like a tool: a fixed URI (`config://app`), or a URI template
@@ -60,15 +60,14 @@ export function resourceRegistrar(
         ...(resource.mimeType && { mimeType: resource.mimeType }),
         cacheHint: { ttlMs: resource.ttlMs, cacheScope },
       } as const;
-      const answers = protocolErrors<ReadResourceResult>(
-        `URI for ${resource.name}`,
-        `reading ${resource.name}`,
-      );
       const read = (uri: URL, variables: Record<string, unknown>, signal: AbortSignal) => {
         const call = { method: 'resources/read', name: resource.name, request, signal } as const;
-        return runCall(call, services, answers, async (ctx) => {
+        const result = runCall(call, services, async (ctx) => {
           const params = parseInput(resource.params ?? z.object({}), variables);
           return resource.read({ uri, params }, ctx);
+        });
+        return result.catch((failure: CallFailure) => {
+          throw failure.toProtocolError();
         });
       };
       if (resource.uri.includes('{')) {
