@@ -4,7 +4,7 @@
 // by 5-10 % from one minute to the next, this resolves differences of a few percent that whole rounds of
 // bench/load.mjs cannot.
 //
-//   node bench/ab.mjs --a generated --b before [--pairs 20] [--slice 2] [--connections 20] [--era legacy]
+//   node bench/ab.mjs --a generated --b before [--pairs 20] [--slice 2] [--discard 0] [--connections 20] [--era legacy]
 //   node bench/ab.mjs --b 0.2.0 [--era legacy]       # this checkout's project against 0.2.0's, built on demand
 //   node bench/ab.mjs --b xmcp-1.1.3                 # ... against bench/xmcp
 //
@@ -52,6 +52,7 @@ try {
   const r = await pairedLoad(running[a], running[b], {
     era: ERA,
     pairs: PAIRS,
+    discard: Number(args.discard ?? 0),
     slice: SLICE,
     connections: CONNECTIONS,
     onPair: (i, row) =>

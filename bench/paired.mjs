@@ -89,20 +89,26 @@ export function stats(values) {
 }
 
 /**
- * `pairs` pairs of slices of the running servers `a` and `b` (`{ server, child }`), A B then B A...
- * Returns the slices and per-pair ratios a/b.
+ * `pairs` pairs of slices of the running servers `a` and `b` (`{ server, child }`), A B then B A..., after
+ * `discard` pairs that are run but not counted (the first slices after a warm-up read far apart here).
+ * Returns the slices and per-pair ratios a/b; failures of the discarded pairs are in `discarded`.
  */
-export async function pairedLoad(a, b, { era, pairs = 8, slice = 2, connections = 20, onPair } = {}) {
+export async function pairedLoad(a, b, { era, pairs = 8, slice = 2, connections = 20, discard = 0, onPair } = {}) {
   const rows = [];
-  for (let i = 0; i < pairs; i++) {
+  const discarded = [];
+  for (let i = 0; i < discard + pairs; i++) {
     const order = i % 2 === 0 ? [a, b] : [b, a];
     const got = new Map();
     for (const x of order) got.set(x, await loadSlice(x.server, x.child, { era, seconds: slice, connections }));
     const row = { a: got.get(a), b: got.get(b) };
+    if (i < discard) {
+      discarded.push(row);
+      continue;
+    }
     rows.push(row);
-    onPair?.(i, row);
+    onPair?.(i - discard, row);
   }
-  return summarizePairs(rows);
+  return { ...summarizePairs(rows), discarded };
 }
 
 export function summarizePairs(rows) {
