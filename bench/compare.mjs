@@ -183,6 +183,7 @@ for (const era of ERAS) {
       ref,
       `${q(l.reqPerSec)}${t.reqPerSec ? ` >= ${t.reqPerSec}x${met(l.reqPerSec.median >= t.reqPerSec)}` : ''}`,
       `${q(l.p99)}; of medians ${x(l.p99OfMedians)}${t.p99 ? ` <= ${t.p99}x${met(l.p99.median <= t.p99)}` : ''}`,
+      `${q(l.cpuUsPerReq)}`,
       `${fails(l.a)} / ${fails(l.b)}${warm ? ` (+${warm} in warm-up)` : ''} of ${l.a.requests} / ${l.b.requests}`,
       `${q(c)}${t.cold ? ` <= ${t.cold}x${met(c.median <= t.cold)}` : ''}`,
     ]);
@@ -193,6 +194,7 @@ const header = [
   'current vs',
   'req/s ratio: median (quartiles), target',
   'p99 ratio: median of pairs (quartiles)',
+  'CPU/request ratio (information)',
   'failed requests current / ref',
   'cold-start ratio: median (quartiles)',
 ];
