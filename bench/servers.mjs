@@ -1,6 +1,6 @@
 // The HTTP servers that bench/load.mjs and bench/profile.mjs run, and how to start, check and load them.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { BENCH, benchRequire, sleep } from './lib.mjs';
@@ -58,6 +58,11 @@ const LEGACY_HEADERS = {
 
 export const BODY = ERA === 'legacy' ? LEGACY_BODY : MODERN_BODY;
 export const HEADERS = ERA === 'legacy' ? LEGACY_HEADERS : MODERN_HEADERS;
+
+/** The `tools/call` of `echo` for `era` (`modern` or `legacy`): body and headers. */
+export function eraRequest(era = ERA) {
+  return era === 'legacy' ? { body: LEGACY_BODY, headers: LEGACY_HEADERS } : { body: MODERN_BODY, headers: MODERN_HEADERS };
+}
 
 /** `KEY=value` lines of a dotenv file (comments and blanks skipped, surrounding quotes removed). */
 export function readDotenv(file) {
@@ -172,24 +177,25 @@ export function request(port, { method = 'GET', path: p = '/', headers = {}, bod
   });
 }
 
-export function callEcho(server) {
+export function callEcho(server, era = ERA) {
+  const { body, headers } = eraRequest(era);
   return request(server.port, {
     method: 'POST',
-    path: '/mcp',
-    headers: { ...HEADERS, ...server.headers },
-    body: BODY,
+    path: server.endpoint ?? '/mcp',
+    headers: { ...headers, ...server.headers },
+    body,
   });
 }
 
 /** True when the body is a successful echo result (and, for MCP servers, from the modern-era path). */
-export function isGoodEcho(body, modern) {
+export function isGoodEcho(body, modern, era = ERA) {
   try {
     // A legacy answer may come as one SSE event.
     const json = body.startsWith('event:') || body.startsWith('data:') ? /^data: (.*)$/m.exec(body)?.[1] : body;
     const msg = JSON.parse(json);
     const result = msg.result;
     if (!result || result.isError || result.content?.[0]?.text !== TEXT) return false;
-    return !modern || ERA === 'legacy' || result.resultType === 'complete';
+    return !modern || era === 'legacy' || result.resultType === 'complete';
   } catch {
     return false;
   }
@@ -200,10 +206,15 @@ export function isGoodEcho(body, modern) {
  * when it has none), and spawn to the first good `tools/call`. Logs (stdout and stderr) go to `logFile`.
  * With `probeOnly` (a server that has a probe), it returns once the probe answers, without calling a tool.
  */
-export async function startServer(server, { logFile, nodeArgs = [], timeoutMs = 20_000, probeOnly = false } = {}) {
+export async function startServer(
+  server,
+  { logFile, nodeArgs = [], timeoutMs = 20_000, probeOnly = false, era = ERA } = {},
+) {
+  if (logFile) mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = openSync(logFile ?? '/dev/null', 'w');
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...nodeArgs, ...server.args], {
+  // `command` (bench/contenders.mjs) runs something other than node, e.g. wrangler dev, in its own process group.
+  const child = spawn(server.command ?? process.execPath, server.command ? server.args : [...nodeArgs, ...server.args], {
     cwd: server.cwd,
     env: {
       PATH: process.env.PATH,
@@ -213,7 +224,9 @@ export async function startServer(server, { logFile, nodeArgs = [], timeoutMs = 
       PORT: String(server.port),
     },
     stdio: ['ignore', fd, fd],
+    detached: Boolean(server.command),
   });
+  child._benchGroup = Boolean(server.command);
   closeSync(fd);
   let exited = null;
   child.on('exit', (code, signal) => (exited = { code, signal }));
@@ -224,7 +237,7 @@ export async function startServer(server, { logFile, nodeArgs = [], timeoutMs = 
   while (firstCallMs === undefined) {
     if (exited) throw new Error(`${server.label} exited (${JSON.stringify(exited)}) before answering; see ${logFile}`);
     if (since() > timeoutMs) {
-      child.kill('SIGKILL');
+      killServer(child, 'SIGKILL');
       throw new Error(`${server.label} did not answer within ${timeoutMs} ms; see ${logFile}`);
     }
     try {
@@ -233,12 +246,12 @@ export async function startServer(server, { logFile, nodeArgs = [], timeoutMs = 
         if (res.status === 200) probeMs = since();
         if (probeMs !== undefined && probeOnly) return { child, probeMs, firstCallMs };
       } else {
-        const res = await callEcho(server);
-        if (res.status === 200 && isGoodEcho(res.body, server.modern)) {
+        const res = await callEcho(server, era);
+        if (res.status === 200 && isGoodEcho(res.body, server.modern, era)) {
           firstCallMs = since();
           probeMs ??= firstCallMs;
         } else if (res.status !== 503) {
-          child.kill('SIGKILL');
+          killServer(child, 'SIGKILL');
           throw new Error(`${server.label}: tools/call answered ${res.status}: ${res.body.slice(0, 500)}`);
         }
       }
@@ -250,6 +263,16 @@ export async function startServer(server, { logFile, nodeArgs = [], timeoutMs = 
   return { child, probeMs, firstCallMs };
 }
 
+/** Signals a server: its whole process group when it was started detached (a `command` server), else the process. */
+export function killServer(child, signal) {
+  try {
+    if (child._benchGroup && child.pid) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    // Already gone.
+  }
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. */
 export function stopServer(child, graceMs = 8000) {
   return new Promise((resolve) => {
@@ -257,12 +280,14 @@ export function stopServer(child, graceMs = 8000) {
       resolve({ code: child.exitCode, signal: child.signalCode });
       return;
     }
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => killServer(child, 'SIGKILL'), graceMs);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
+      // A detached group (wrangler dev and its workerd) may outlive its leader: end the rest.
+      if (child._benchGroup) killServer(child, 'SIGKILL');
       resolve({ code, signal });
     });
-    child.kill('SIGTERM');
+    killServer(child, 'SIGTERM');
   });
 }
 
@@ -289,18 +314,19 @@ export function memory(pid) {
 }
 
 /** autocannon at `connections` connections for `seconds`, every body checked. */
-export function loadTest(server, { connections = 20, seconds = 10 } = {}) {
+export function loadTest(server, { connections = 20, seconds = 10, era = ERA } = {}) {
   const autocannon = benchRequire('autocannon');
+  const { body, headers } = eraRequest(era);
   return new Promise((resolve, reject) => {
     autocannon(
       {
-        url: `http://127.0.0.1:${server.port}/mcp`,
+        url: `http://127.0.0.1:${server.port}${server.endpoint ?? '/mcp'}`,
         method: 'POST',
-        headers: { ...HEADERS, ...server.headers },
-        body: BODY,
+        headers: { ...headers, ...server.headers },
+        body,
         connections,
         duration: seconds,
-        verifyBody: (body) => isGoodEcho(body, server.modern),
+        verifyBody: (text) => isGoodEcho(text, server.modern, era),
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
