@@ -3,9 +3,10 @@ import { FEATURE_IDS, feature, storeUsers, type FeatureId } from '../src/feature
 import { PMS, type Pm } from '../src/pm.js';
 
 /**
- * The answer space: every combination of answers the CLI accepts, derived from the feature registry
- * (src/features.ts), so that a new feature, a new `requires`, `httpOnly` or `usesStore` is covered without editing
- * this file. Options that only matter with some features (docs/TEMPLATES.md: `auth` with the auth feature, `store`
+ * The answer space: the combinations of answers the CLI accepts that the tests check, derived from the feature
+ * registry (src/features.ts), so that a new feature, a new `requires`, `httpOnly` or `usesStore` is covered without
+ * editing this file. Their number grows linearly with the registry (every feature alone, every feature off from
+ * all, every pair of option values), not with the number of subsets. Options that only matter with some features (docs/TEMPLATES.md: `auth` with the auth feature, `store`
  * with a feature that uses the store) take every value only where they matter, and the default elsewhere.
  *
  * Besides the whole space: covering sets, small enough to install, type-check and test for real.
@@ -23,24 +24,55 @@ const DEFAULT_AUTH = AUTH_KINDS[0];
 const DEFAULT_STORE = STORES[0];
 const DEFAULT_PM: Pm = 'npm';
 
-/** Every subset of `ids`, each in the order of `ids`. */
-function subsets<T>(ids: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let mask = 0; mask < 2 ** ids.length; mask++) out.push(ids.filter((_, i) => mask & (2 ** i)));
-  return out;
+/**
+ * Whether the CLI accepts a feature set on a transport: closed under `requires` (the CLI adds what a feature
+ * requires, so an open set is never recorded) and without HTTP-only features on a stdio server (refused).
+ */
+export function accepted(transport: Transport, set: readonly FeatureId[]): boolean {
+  return (
+    set.every((id) => feature(id).requires.every((req) => set.includes(req))) &&
+    (transport !== 'stdio' || set.every((id) => !feature(id).httpOnly))
+  );
+}
+
+/** `ids` with what they require, transitively (as the CLI brings it in), in registry order. */
+function closed(ids: readonly FeatureId[]): FeatureId[] {
+  const set = new Set(ids);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const id of [...set])
+      for (const req of feature(id).requires)
+        if (!set.has(req)) {
+          set.add(req);
+          grew = true;
+        }
+  }
+  return FEATURE_IDS.filter((id) => set.has(id));
 }
 
 /**
- * The feature sets the CLI can produce for a transport: closed under `requires` (the CLI adds what a feature
- * requires, so an open set is never recorded) and without HTTP-only features on a stdio server (refused).
- * In registry order, as the CLI records them.
+ * The feature sets checked for a transport, a number linear in the size of the registry: none, all it accepts,
+ * every feature alone (with what it requires) and every feature off from all (with what requires it). Each is a
+ * set the CLI records (accepted above), in registry order; a feature the transport refuses appears in none.
  */
 export function featureSets(transport: Transport): FeatureId[][] {
-  return subsets(FEATURE_IDS).filter(
-    (set) =>
-      set.every((id) => feature(id).requires.every((req) => set.includes(req))) &&
-      (transport !== 'stdio' || set.every((id) => !feature(id).httpOnly)),
-  );
+  const fits = FEATURE_IDS.filter((id) => accepted(transport, closed([id])));
+  const all = closed(fits);
+  const without = (id: FeatureId) => {
+    let set = all.filter((f) => f !== id);
+    // Whatever requires the feature goes with it.
+    while (!accepted(transport, set)) set = set.filter((f) => feature(f).requires.every((r) => set.includes(r)));
+    return set;
+  };
+  const sets = [[], all, ...fits.map((id) => closed([id])), ...fits.map(without)];
+  const seen = new Set<string>();
+  return sets.filter((set) => {
+    const key = set.join(',');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function answers(
@@ -65,7 +97,11 @@ export const authMatters = (a: Pick<Answers, 'features'>) =>
 /** Whether the store matters for these answers (a feature that keeps state in it is chosen). */
 export const storeMatters = (a: Pick<Answers, 'features'>) => storeUsers(a.features).length > 0;
 
-/** The whole space, with pm npm: transport x feature sets x auth (where it matters) x store (where it matters). */
+/**
+ * The answers checked, with pm npm: transport x the feature sets above x auth (where it matters) x store (where it
+ * matters). It grows linearly with the registry; every pair of option values the CLI accepts occurs in it (the
+ * sets above hold each feature on and off next to every other feature on and off), which `pairwiseSet` covers.
+ */
 export function answerSpace(): Answers[] {
   const out: Answers[] = [];
   for (const transport of TRANSPORTS) {
@@ -83,7 +119,7 @@ export function answerSpace(): Answers[] {
 
 /** The largest feature set a transport accepts. */
 export function allFeatures(transport: Transport): FeatureId[] {
-  return featureSets(transport).reduce((a, b) => (b.length > a.length ? b : a));
+  return closed(FEATURE_IDS.filter((id) => accepted(transport, closed([id]))));
 }
 
 /**
@@ -118,6 +154,54 @@ export function optionValues(a: Answers): string[] {
     `auth=${authMatters(a) ? a.auth : '-'}`,
     `store=${storeMatters(a) ? a.store : '-'}`,
   ];
+}
+
+/**
+ * Whether some combination the CLI accepts has all these option values (the strings of `optionValues`), decided
+ * from the registry's rules without listing the combinations: the features that must be on, with what they
+ * require, must fit in the largest set left when the features that must be off (and what requires them) are out;
+ * an option that must matter needs one of its features in, one that must not matter none.
+ */
+export function feasible(values: readonly string[]): boolean {
+  // A feature and an option may share a name (`auth`): a feature's values are `on` and `off`, an option's never.
+  const want = new Map(values.filter((v) => !/=(on|off)$/.test(v)).map((v) => v.split('=') as [string, string]));
+  const on = FEATURE_IDS.filter((id) => values.includes(`${id}=on`));
+  const off = FEATURE_IDS.filter((id) => values.includes(`${id}=off`));
+  const users = {
+    auth: FEATURE_IDS.filter((id) => authMatters({ features: [id] })),
+    store: FEATURE_IDS.filter((id) => storeMatters({ features: [id] })),
+  };
+  const optionOk = (set: FeatureId[], option: 'auth' | 'store') => {
+    const v = want.get(option);
+    const matters = users[option].some((id) => set.includes(id));
+    return v === undefined || (v === '-' ? !matters : matters);
+  };
+  const transport = want.get('transport');
+  return TRANSPORTS.filter((t) => transport === undefined || transport === t).some((t) => {
+    let max = allFeatures(t).filter((id) => !off.includes(id));
+    while (!accepted(t, max)) max = max.filter((f) => feature(f).requires.every((r) => max.includes(r)));
+    const extras: FeatureId[][] = [[], ...users.auth.map((u) => [u]), ...users.store.map((u) => [u])];
+    for (const u of users.auth) for (const v of users.store) extras.push([u, v]);
+    return extras.some((extra) => {
+      const set = closed([...on, ...extra]);
+      return set.every((id) => max.includes(id)) && optionOk(set, 'auth') && optionOk(set, 'store');
+    });
+  });
+}
+
+/** Every pair of values of the options a covering set spans, whether or not a combination has it. */
+export function allPairs(): string[][] {
+  const options = [
+    TRANSPORTS.map((t) => `transport=${t}`),
+    ...FEATURE_IDS.map((id) => [`${id}=on`, `${id}=off`]),
+    [...AUTH_KINDS, '-'].map((v) => `auth=${v}`),
+    [...STORES, '-'].map((v) => `store=${v}`),
+  ];
+  const out: string[][] = [];
+  for (let i = 0; i < options.length; i++)
+    for (let j = i + 1; j < options.length; j++)
+      for (const x of options[i]!) for (const y of options[j]!) out.push([x, y]);
+  return out;
 }
 
 /** Every pair of option values of a combination. */

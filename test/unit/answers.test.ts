@@ -8,7 +8,7 @@ import {
   type Prompter,
 } from '../../src/answers.js';
 import { CliError } from '../../src/errors.js';
-import { FEATURE_IDS, storeUsers } from '../../src/features.js';
+import { feature, FEATURE_IDS, storeUsers } from '../../src/features.js';
 
 const base = { cwd: '/work', env: {} as NodeJS.ProcessEnv };
 
@@ -175,8 +175,10 @@ describe('feature lists', () => {
   it('refuses HTTP-only features on a stdio server', () => {
     expect(() => normalizeFeatures(['metrics', 'cache'], 'stdio')).toThrow(/metrics serves HTTP/);
   });
-  it('the recommended stdio set has no HTTP-only feature', () => {
-    expect(recommendedFeatures('stdio')).toEqual(['cache', 'breaker', 'logging', 'tracing', 'docker', 'tests']);
+  it('the recommended stdio set has no HTTP-only feature, and every other one', () => {
+    const stdio = recommendedFeatures('stdio');
+    for (const id of FEATURE_IDS) expect(stdio.includes(id), id).toBe(!feature(id).httpOnly);
+    expect(recommendedFeatures('both')).toEqual(FEATURE_IDS);
   });
 });
 
