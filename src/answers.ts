@@ -16,7 +16,7 @@ import {
   type FeatureId,
 } from './features.js';
 import { checkName, suggestName } from './name.js';
-import { detectPm, PMS, type Pm } from './pm.js';
+import { detectPm, PMS, pmVersion, type Pm } from './pm.js';
 
 export const TRANSPORTS = ['stdio', 'http', 'both'] as const;
 export const AUTH_KINDS = ['apikey', 'oauth'] as const;
@@ -35,6 +35,8 @@ export interface Answers {
   auth: AuthKind;
   store: Store;
   pm: Pm;
+  /** The version of `pm` that ran `create`, when known: package.json's `packageManager`. */
+  pmVersion?: string;
 }
 
 /** What `create --yes` answers; `add` answers with the recorded answers instead. */
@@ -327,6 +329,8 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
       }
       return value ?? start;
     }
+    // `add` without the flag and without a terminal takes the recorded answer: the project's own default.
+    if (recorded && value === undefined && !ctx.interactive) return start;
     return settle(
       value,
       start,
@@ -342,12 +346,26 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
   const pm = recorded?.pm ?? given.pm ?? detectPm(ctx.env);
   return {
     // Same key order for create and add, so the manifest of create(F) + add(X) equals that of create(F + X).
-    answers: { name, description, transport, features, auth, store, pm },
+    answers: {
+      name,
+      description,
+      transport,
+      features,
+      auth,
+      store,
+      pm,
+      ...(recorded ? recorded.pmVersion && { pmVersion: recorded.pmVersion } : versionOf(pm, ctx.env)),
+    },
     directory,
     pm: given.pm ?? pm,
     adding: features.filter((id) => !before.includes(id)),
     present: [...new Set(requested.filter((id) => before.includes(id)))],
   };
+}
+
+function versionOf(pm: Pm, env: NodeJS.ProcessEnv): Pick<Answers, 'pmVersion'> {
+  const version = pmVersion(pm, env);
+  return version ? { pmVersion: version } : {};
 }
 
 /** The directory's base name when it is a valid package name; else a question, or exit 2 suggesting --name. */

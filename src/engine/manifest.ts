@@ -68,6 +68,7 @@ export async function readManifest(root: string): Promise<Manifest> {
     AUTH_KINDS.includes(a.auth) &&
     STORES.includes(a.store) &&
     PMS.includes(a.pm) &&
+    (a.pmVersion === undefined || typeof a.pmVersion === 'string') &&
     m.files !== null &&
     typeof m.files === 'object';
   if (!ok) throw damaged(file, 'its answers or file hashes are missing or invalid');

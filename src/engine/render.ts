@@ -278,11 +278,16 @@ function withDependencies(json: string, a: Answers, ctx: TemplateContext): strin
   if (ctx.redis) sets.push(BASE.redis);
   const dependencies = Object.assign({}, ...sets.map((s) => s.dependencies)) as Record<string, string>;
   const devDependencies = Object.assign({}, ...sets.map((s) => s.devDependencies)) as Record<string, string>;
-  const out: Record<string, unknown> = {
-    ...pkg,
-    dependencies: sorted(dependencies),
-    devDependencies: sorted(devDependencies),
-  };
+  // `packageManager` names the version that ran `create` (corepack installs with it), or is left out when unknown:
+  // a fixed version would make a current package manager refuse to install.
+  const { packageManager: _fixed, ...rest } = pkg;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key === 'scripts' && a.pmVersion) out.packageManager = `${a.pm}@${a.pmVersion}`;
+    out[key] = value;
+  }
+  out.dependencies = sorted(dependencies);
+  out.devDependencies = sorted(devDependencies);
   if (Object.keys(devDependencies).length === 0) delete out.devDependencies;
   return `${JSON.stringify(out, null, 2)}\n`;
 }

@@ -313,6 +313,13 @@ describe('add', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 
+  it('without --store and without a terminal, uses the store the project recorded', async () => {
+    const dir = await create(['-t', 'http', '-f', 'logging']);
+    const r = await cli(['add', 'cache', '--cwd', dir, '--no-install', '--json'], { cwd: work });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).answers.store).toBe('memory');
+  });
+
   it('a conflicting dry run says to run with --force instead of --dry-run', async () => {
     const [file] = await changedFiles(['-f', ''], ['-f', 'all']);
     const dir = await create(['-f', '']);
@@ -327,11 +334,6 @@ describe('add', () => {
     ['an unknown feature', ['telepathy'], /Unknown feature: telepathy[\s\S]*auth, cache, breaker/],
     ['a misspelt feature', ['cahce', '--yes'], /Unknown feature: cahce\. Did you mean "cache"\?/],
     ['an HTTP-only feature on a stdio project', ['metrics'], /metrics serves HTTP, and app is a stdio-only server/],
-    [
-      'a missing answer for a feature being added',
-      ['cache'],
-      /Missing store for cache[\s\S]*--store <memory\|redis>, or --yes/,
-    ],
     ['--auth without the auth feature', ['cache', '--yes', '--auth', 'oauth'], /--auth answers for the auth feature/],
     ['a bad --store value', ['cache', '--store', 'mongo'], /Invalid store "mongo"[\s\S]*memory, redis/],
   ])('%s exits 2 and writes nothing', async (_what, args, message) => {

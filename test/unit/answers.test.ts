@@ -214,16 +214,11 @@ describe('add: the recorded answers, then flags, then questions (interactive onl
     const r = await add('all', { yes: true }, { transport: 'stdio' });
     expect(r.adding).toEqual(['cache', 'breaker', 'tracing', 'docker', 'tests']);
   });
-  it('answers --auth / --store only for features being added, naming the flag when missing', async () => {
-    await expect(add('auth')).rejects.toMatchObject({
-      exitCode: 2,
-      message: expect.stringMatching(/Missing auth kind/),
-    });
-    await expect(add('ratelimit')).rejects.toMatchObject({
-      exitCode: 2,
-      message: 'Missing store for ratelimit: no terminal to ask on.',
-      hint: 'Pass --store <memory|redis>, or --yes to use memory.',
-    });
+  it('answers --auth / --store for features being added; without the flag, the recorded answer', async () => {
+    expect((await add('auth')).answers.auth).toBe('apikey');
+    expect((await add('auth', {}, { auth: 'oauth' })).answers.auth).toBe('oauth');
+    expect((await add('ratelimit', {}, { store: 'redis' })).answers.store).toBe('redis');
+    expect((await add('ratelimit')).answers.store).toBe('memory');
     expect((await add('auth', { auth: 'oauth' })).answers.auth).toBe('oauth');
     expect((await add('auth', { yes: true }, { auth: 'oauth' })).answers.auth).toBe('oauth');
   });
@@ -260,9 +255,13 @@ describe('add: the recorded answers, then flags, then questions (interactive onl
   });
   it('asks for the store exactly when the first feature that uses it comes in', async () => {
     for (const id of FEATURE_IDS.filter((f) => f !== 'logging')) {
-      const r = add(id, id === 'auth' ? { auth: 'apikey' } : {});
-      if (storeUsers([id]).length > 0) await expect(r, id).rejects.toThrow(`Missing store for ${id}`);
-      else await expect(r, id).resolves.toMatchObject({ adding: [id] });
+      const s = scripted({ store: 'redis', auth: 'apikey' });
+      const r = await resolveAnswers(
+        { directory: '.', features: id },
+        { ...base, interactive: true, prompter: s.prompter, recorded },
+      );
+      expect(s.asked.includes('store'), id).toBe(storeUsers([id]).length > 0);
+      expect(r.adding, id).toEqual([id]);
     }
     // With a store user recorded, the next one is not asked about: the project has made that choice.
     await expect(add('ratelimit', {}, { features: ['cache'], store: 'redis' })).resolves.toMatchObject({
