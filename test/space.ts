@@ -1,5 +1,15 @@
-import { AUTH_KINDS, STORES, TRANSPORTS, type Answers, type Transport } from '../src/answers.js';
-import { FEATURE_IDS, feature, storeUsers, type FeatureId } from '../src/features.js';
+import { TRANSPORTS, valuesOf, type Answers, type Transport } from '../src/answers.js';
+import {
+  FEATURE_IDS,
+  feature,
+  optionApplies,
+  OPTIONS,
+  optionUsers,
+  type FeatureId,
+  type Option,
+  type OptionAnswers,
+  type OptionId,
+} from '../src/features.js';
 import { PMS, type Pm } from '../src/pm.js';
 
 /**
@@ -20,8 +30,6 @@ export const DESCRIPTION = 'A server that checks one combination of answers.';
 export const SUITE: FeatureId = 'tests';
 
 /** The value the CLI records for an option that does not matter (src/answers.ts resolveAnswers). */
-const DEFAULT_AUTH = AUTH_KINDS[0];
-const DEFAULT_STORE = STORES[0];
 const DEFAULT_PM: Pm = 'npm';
 
 /**
@@ -78,43 +86,48 @@ export function featureSets(transport: Transport): FeatureId[][] {
 export function answers(
   transport: Transport,
   features: readonly FeatureId[],
-  over: Partial<Pick<Answers, 'auth' | 'store' | 'pm'>> = {},
+  over: Partial<OptionAnswers & Pick<Answers, 'pm'>> = {},
 ): Answers {
   return {
     name: NAME,
     description: DESCRIPTION,
     transport,
     features: FEATURE_IDS.filter((id) => features.includes(id)),
-    auth: over.auth ?? DEFAULT_AUTH,
-    store: over.store ?? DEFAULT_STORE,
+    ...(Object.fromEntries(OPTIONS.map((o) => [o.id, over[o.id] ?? o.default])) as OptionAnswers),
     pm: over.pm ?? DEFAULT_PM,
   };
 }
 
-/** Whether the auth kind matters for these answers: a feature whose option it is (`options` in the registry). */
-export const authMatters = (a: Pick<Answers, 'features'>) =>
-  a.features.some((id) => feature(id).options.includes('--auth'));
-/** Whether the store matters for these answers (a feature that keeps state in it is chosen). */
-export const storeMatters = (a: Pick<Answers, 'features'>) => storeUsers(a.features).length > 0;
+const option = (id: OptionId): Option => OPTIONS.find((o) => o.id === id)!;
+/** The value of an option in a combination. */
+export const valueOf = (a: Answers, o: Option): string => a[o.id as OptionId];
+/** Whether an option matters for these answers: a chosen feature names it (`options` in the registry). */
+export const matters = (o: Option, a: Pick<Answers, 'features'>) => optionApplies(o, a.features);
+/** The values of the two options the registry declares today, for tests that name them. */
+export const AUTH_KINDS = valuesOf(option('auth')) as Answers['auth'][];
+export const STORES = valuesOf(option('store')) as Answers['store'][];
+/** The features that keep state in the store. */
+export const storeUsers = (ids: readonly FeatureId[]) => optionUsers(option('store'), ids);
+export const authMatters = (a: Pick<Answers, 'features'>) => matters(option('auth'), a);
+export const storeMatters = (a: Pick<Answers, 'features'>) => matters(option('store'), a);
+
+/** Every combination of the options' values, each option taking every value only where it matters. */
+function optionChoices(transport: Transport, set: FeatureId[]): Answers[] {
+  let out = [answers(transport, set)];
+  for (const o of OPTIONS) {
+    if (!matters(o, out[0]!)) continue;
+    out = out.flatMap((a) => valuesOf(o).map((v) => ({ ...a, [o.id]: v })));
+  }
+  return out;
+}
 
 /**
- * The answers checked, with pm npm: transport x the feature sets above x auth (where it matters) x store (where it
+ * The answers checked, with pm npm: transport x the feature sets above x each option's values (where it
  * matters). It grows linearly with the registry; every pair of option values the CLI accepts occurs in it (the
  * sets above hold each feature on and off next to every other feature on and off), which `pairwiseSet` covers.
  */
 export function answerSpace(): Answers[] {
-  const out: Answers[] = [];
-  for (const transport of TRANSPORTS) {
-    for (const set of featureSets(transport)) {
-      const base = answers(transport, set);
-      for (const auth of authMatters(base) ? AUTH_KINDS : [DEFAULT_AUTH]) {
-        for (const store of storeMatters(base) ? STORES : [DEFAULT_STORE]) {
-          out.push(answers(transport, set, { auth, store }));
-        }
-      }
-    }
-  }
-  return out;
+  return TRANSPORTS.flatMap((transport) => featureSets(transport).flatMap((set) => optionChoices(transport, set)));
 }
 
 /** The largest feature set a transport accepts. */
@@ -129,16 +142,23 @@ export function allFeatures(transport: Transport): FeatureId[] {
 export function pmProjects(): Answers[] {
   return PMS.filter((pm) => pm !== DEFAULT_PM).flatMap((pm) => [
     answers('stdio', [], { pm }),
-    answers('both', allFeatures('both'), { pm, auth: AUTH_KINDS.at(-1), store: STORES.at(-1) }),
+    answers('both', allFeatures('both'), { pm, ...lastValues() }),
   ]);
+}
+
+/** The last value of every option: with `allFeatures`, the project furthest from the defaults. */
+function lastValues(): Partial<OptionAnswers> {
+  return Object.fromEntries(OPTIONS.map((o) => [o.id, valuesOf(o).at(-1)]));
 }
 
 /** A short, unique, readable id: `http+auth:oauth+cache+ratelimit+store:redis` (`-none` for no feature). */
 export function comboId(a: Answers): string {
   const parts: string[] = [a.transport];
-  for (const id of a.features) parts.push(feature(id).options.includes('--auth') ? `${id}:${a.auth}` : id);
+  // An option that only its namesake feature has is shown with it (`auth:oauth`); the others after the features.
+  const own = (id: FeatureId) => OPTIONS.find((o) => o.id === id && optionUsers(o, FEATURE_IDS).join() === id);
+  for (const id of a.features) parts.push(own(id) ? `${id}:${valueOf(a, own(id)!)}` : id);
   if (a.features.length === 0) parts.push('none');
-  if (storeMatters(a)) parts.push(`store:${a.store}`);
+  for (const o of OPTIONS) if (matters(o, a) && !own(o.id as FeatureId)) parts.push(`${o.id}:${valueOf(a, o)}`);
   if (a.pm !== DEFAULT_PM) parts.push(`pm:${a.pm}`);
   return parts.join('+');
 }
@@ -151,8 +171,7 @@ export function optionValues(a: Answers): string[] {
   return [
     `transport=${a.transport}`,
     ...FEATURE_IDS.map((id) => `${id}=${a.features.includes(id) ? 'on' : 'off'}`),
-    `auth=${authMatters(a) ? a.auth : '-'}`,
-    `store=${storeMatters(a) ? a.store : '-'}`,
+    ...OPTIONS.map((o) => `${o.id}=${matters(o, a) ? valueOf(a, o) : '-'}`),
   ];
 }
 
@@ -167,24 +186,20 @@ export function feasible(values: readonly string[]): boolean {
   const want = new Map(values.filter((v) => !/=(on|off)$/.test(v)).map((v) => v.split('=') as [string, string]));
   const on = FEATURE_IDS.filter((id) => values.includes(`${id}=on`));
   const off = FEATURE_IDS.filter((id) => values.includes(`${id}=off`));
-  const users = {
-    auth: FEATURE_IDS.filter((id) => authMatters({ features: [id] })),
-    store: FEATURE_IDS.filter((id) => storeMatters({ features: [id] })),
+  const optionOk = (set: FeatureId[], o: Option) => {
+    const v = want.get(o.id);
+    return v === undefined || (v === '-' ? !matters(o, { features: set }) : matters(o, { features: set }));
   };
-  const optionOk = (set: FeatureId[], option: 'auth' | 'store') => {
-    const v = want.get(option);
-    const matters = users[option].some((id) => set.includes(id));
-    return v === undefined || (v === '-' ? !matters : matters);
-  };
+  // Features that bring in the options: none, or one for each option.
+  let extras: FeatureId[][] = [[]];
+  for (const o of OPTIONS) extras = extras.flatMap((e) => [e, ...optionUsers(o, FEATURE_IDS).map((u) => [...e, u])]);
   const transport = want.get('transport');
   return TRANSPORTS.filter((t) => transport === undefined || transport === t).some((t) => {
     let max = allFeatures(t).filter((id) => !off.includes(id));
     while (!accepted(t, max)) max = max.filter((f) => feature(f).requires.every((r) => max.includes(r)));
-    const extras: FeatureId[][] = [[], ...users.auth.map((u) => [u]), ...users.store.map((u) => [u])];
-    for (const u of users.auth) for (const v of users.store) extras.push([u, v]);
     return extras.some((extra) => {
       const set = closed([...on, ...extra]);
-      return set.every((id) => max.includes(id)) && optionOk(set, 'auth') && optionOk(set, 'store');
+      return set.every((id) => max.includes(id)) && OPTIONS.every((o) => optionOk(set, o));
     });
   });
 }
@@ -194,8 +209,7 @@ export function allPairs(): string[][] {
   const options = [
     TRANSPORTS.map((t) => `transport=${t}`),
     ...FEATURE_IDS.map((id) => [`${id}=on`, `${id}=off`]),
-    [...AUTH_KINDS, '-'].map((v) => `auth=${v}`),
-    [...STORES, '-'].map((v) => `store=${v}`),
+    ...OPTIONS.map((o) => [...valuesOf(o), '-'].map((v) => `${o.id}=${v}`)),
   ];
   const out: string[][] = [];
   for (let i = 0; i < options.length; i++)
@@ -253,17 +267,15 @@ export function testedSet(space: readonly Answers[] = answerSpace()): Answers[] 
     ...FEATURE_IDS.filter((id) => id !== SUITE).map(
       (id) => `${a.transport}: ${id}=${a.features.includes(id) ? 'on' : 'off'}`,
     ),
-    ...(authMatters(a) ? [`auth=${a.auth}`] : []),
-    ...storeUsers(a.features).map((id) => `${id} with store=${a.store}`),
+    ...OPTIONS.flatMap((o) => optionUsers(o, a.features).map((id) => `${id} with ${o.id}=${valueOf(a, o)}`)),
   ]);
 }
 
 /** The representative projects kept under test/snapshots/<name>/. */
 export function snapshotProjects(): Record<string, Answers> {
-  const last = <T>(xs: readonly T[]) => xs[xs.length - 1]!;
   return {
     'minimal-stdio': answers('stdio', []),
     'all-http-apikey-memory': answers('http', allFeatures('http'), { auth: 'apikey', store: 'memory' }),
-    'all-both-oauth-redis': answers('both', allFeatures('both'), { auth: last(AUTH_KINDS), store: last(STORES) }),
+    'all-both-oauth-redis': answers('both', allFeatures('both'), lastValues()),
   };
 }

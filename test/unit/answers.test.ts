@@ -8,25 +8,34 @@ import {
   type Prompter,
 } from '../../src/answers.js';
 import { CliError } from '../../src/errors.js';
-import { feature, FEATURE_IDS, storeUsers } from '../../src/features.js';
+import { feature, FEATURE_IDS } from '../../src/features.js';
+import { storeUsers } from '../space.js';
 
 const base = { cwd: '/work', env: {} as NodeJS.ProcessEnv };
 
-/** A prompter that answers from a script and records what was asked, and with which arguments. */
-function scripted(answers: Partial<Record<keyof Prompter, unknown>>) {
+/**
+ * A prompter that answers from a script and records what was asked, and with which arguments. An option's
+ * question is recorded under the option's id (`auth`, `store`), with its initial value and the features it is for.
+ */
+function scripted(answers: Record<string, unknown>) {
   const asked: string[] = [];
   const args: Record<string, unknown[]> = {};
-  const prompter = Object.fromEntries(
-    (['directory', 'name', 'transport', 'features', 'auth', 'store'] as const).map((q) => [
-      q,
-      async (...a: unknown[]) => {
-        asked.push(q);
-        args[q] = a;
-        if (!(q in answers)) throw new Error(`unexpected question ${q}`);
-        return answers[q];
-      },
-    ]),
-  ) as unknown as Prompter;
+  const answer = (q: string, a: unknown[]) => {
+    asked.push(q);
+    args[q] = a;
+    if (!(q in answers)) throw new Error(`unexpected question ${q}`);
+    return answers[q];
+  };
+  const prompter = {
+    ...Object.fromEntries(
+      (['directory', 'name', 'transport', 'features'] as const).map((q) => [
+        q,
+        async (...a: unknown[]) => answer(q, a),
+      ]),
+    ),
+    option: async (o: { id: string }, initial: string, users: readonly string[]) =>
+      answer(o.id, o.id === 'auth' ? [initial] : [initial, users]),
+  } as unknown as Prompter;
   return { asked, args, prompter: async () => prompter };
 }
 

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUTH_KINDS, STORES, TRANSPORTS } from '../../src/answers.js';
+import { TRANSPORTS } from '../../src/answers.js';
+import { AUTH_KINDS, STORES } from '../space.js';
 import type { EnvSection } from '../../src/feature-api.js';
 import { BASE, feature, FEATURE_IDS, FEATURES, withRequired, type FeatureId } from '../../src/features.js';
 import { render, templateContext, wrap, type RenderedVar } from '../../src/engine/render.js';

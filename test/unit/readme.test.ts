@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/engine/render.js';
-import { STORES } from '../../src/answers.js';
 import { FEATURE_IDS } from '../../src/features.js';
-import { allFeatures, answers } from '../space.js';
+import { allFeatures, answers, STORES } from '../space.js';
 
 /**
  * What the generated README and .gitignore promise matches what the project has: no `/ready` without the health

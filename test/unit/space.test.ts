@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_KINDS, resolveAnswers, STORES, TRANSPORTS, type Answers } from '../../src/answers.js';
+import { resolveAnswers, TRANSPORTS, type Answers } from '../../src/answers.js';
 import { buildManifest, MANIFEST, serializeManifest } from '../../src/engine/manifest.js';
 import { render, type FileTree } from '../../src/engine/render.js';
 import { feature, FEATURE_IDS, withRequired } from '../../src/features.js';
@@ -11,6 +11,9 @@ import { GENERATOR } from '../../src/meta.js';
 import { removeDir, ROOT, tempDir, templateSyntax } from '../helpers.js';
 import {
   accepted,
+  AUTH_KINDS,
+  STORES,
+  storeUsers,
   allPairs,
   answerSpace,
   authMatters,
@@ -125,7 +128,7 @@ describe('the answer space (test/space.ts)', () => {
         tested.some((a) => authMatters(a) && a.auth === auth),
         auth,
       ).toBe(true);
-    for (const id of FEATURE_IDS.filter((f) => feature(f).usesStore)) {
+    for (const id of storeUsers(FEATURE_IDS)) {
       for (const store of STORES) {
         expect(
           tested.some((a) => a.features.includes(id) && a.store === store),
