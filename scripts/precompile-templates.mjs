@@ -11,8 +11,8 @@ const templates = path.join(root, 'templates');
 // The same options as src/engine/render.ts compiles with, from one file.
 const options = JSON.parse(await readFile(path.join(root, 'src', 'engine', 'handlebars-options.json'), 'utf8'));
 
-// A folder's definition (feature.ts, base.ts at its root) is bundled with the CLI, not rendered.
-const DEFINITIONS = new Set(['feature.ts', 'base.ts']);
+// A folder's definition (feature.ts, base.ts, options.ts at its root) is bundled with the CLI, not rendered.
+const DEFINITIONS = new Set(['feature.ts', 'base.ts', 'options.ts']);
 
 async function files(dir, prefix = '') {
   const out = [];

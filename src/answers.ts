@@ -7,47 +7,56 @@
 import path from 'node:path';
 import { usageError } from './errors.js';
 import {
-  feature,
   FEATURE_IDS,
   httpOnly,
-  STORE_USERS_TEXT,
-  storeUsers,
+  optionApplies,
+  OPTIONS,
+  optionUsers,
+  optionUsersText,
   withRequired,
   type FeatureId,
+  type Option,
+  type OptionAnswers,
+  type OptionId,
 } from './features.js';
 import { checkName, suggestName } from './name.js';
-import { detectPm, PMS, type Pm } from './pm.js';
+import { detectPm, PMS, pmVersion, type Pm } from './pm.js';
 
 export const TRANSPORTS = ['stdio', 'http', 'both'] as const;
-export const AUTH_KINDS = ['apikey', 'oauth'] as const;
-export const STORES = ['memory', 'redis'] as const;
-
 export type Transport = (typeof TRANSPORTS)[number];
-export type AuthKind = (typeof AUTH_KINDS)[number];
-export type Store = (typeof STORES)[number];
 
-/** Everything render() needs; recorded in .mcp-prod.json. */
-export interface Answers {
+/** The values of an option, as its declaration lists them. */
+export const valuesOf = (o: Option): string[] => o.values.map((v) => v.value);
+
+/**
+ * Everything render() needs; recorded in .mcp-prod.json. The options' answers (`auth`, `store`, ...) come from the
+ * registry: each feature declares the options it brings (src/feature-api.ts `defineOption`).
+ */
+export type Answers = {
   name: string;
   description: string;
   transport: Transport;
   features: FeatureId[];
-  auth: AuthKind;
-  store: Store;
-  pm: Pm;
-}
+} & OptionAnswers & {
+    pm: Pm;
+    /** The version of `pm` that ran `create`, when known: package.json's `packageManager`. */
+    pmVersion?: string;
+  };
 
-/** What `create --yes` answers; `add` answers with the recorded answers instead. */
+/** What `create --yes` answers; `add` answers with the recorded answers instead. Options: their declared default. */
 export const DEFAULTS = {
   directory: 'mcp-server',
   description: 'A production-ready MCP server.',
   transport: 'both',
-  auth: 'apikey',
-  store: 'memory',
 } as const satisfies Partial<Answers> & { directory: string };
 
-/** Flags as commander parsed them; every value is still unchecked text. */
-export interface AnswerFlags {
+/** Each option's declared default. */
+export function optionDefaults(): OptionAnswers {
+  return Object.fromEntries(OPTIONS.map((o) => [o.id, o.default])) as OptionAnswers;
+}
+
+/** The answers a command's flags give (src/flags.ts has checked their values); the rest is settled here. */
+export type AnswerFlags = {
   /** The project directory: create's argument, add's --cwd. */
   directory?: string;
   name?: string;
@@ -55,11 +64,9 @@ export interface AnswerFlags {
   transport?: string;
   /** create: the feature list; add: the features to add. Comma-separated ids, `all`, or empty for none. */
   features?: string;
-  auth?: string;
-  store?: string;
   pm?: string;
   yes?: boolean;
-}
+} & Partial<Record<OptionId, string>>;
 
 /** The questions a person may be asked; only src/prompts.ts implements them. */
 export interface Prompter {
@@ -67,9 +74,8 @@ export interface Prompter {
   name(initial: string, problem: string): Promise<string>;
   transport(initial: Transport): Promise<Transport>;
   features(choices: readonly FeatureId[], initial: readonly FeatureId[]): Promise<FeatureId[]>;
-  auth(initial: AuthKind): Promise<AuthKind>;
-  /** `users`: the chosen features that keep state in the store. */
-  store(initial: Store, users: readonly FeatureId[]): Promise<Store>;
+  /** An option's value; `users`: the chosen features it is asked for. */
+  option(option: Option, initial: string, users: readonly FeatureId[]): Promise<string>;
 }
 
 export interface ResolveContext {
@@ -178,35 +184,28 @@ export function normalizeFeatures(ids: readonly FeatureId[], transport: Transpor
   return features;
 }
 
-/** An answer that only matters with some features: the features that list its flag among their options. */
-interface OptionAnswer<T extends string> {
-  flag: string;
-  what: string;
-  valid: readonly T[];
-  /** The features among `ids` that this answer is for. */
-  users(ids: readonly FeatureId[]): FeatureId[];
-  /** All of them, for messages: "cache and ratelimit". */
-  usersText: string;
-  ask(p: Prompter, initial: T, users: FeatureId[]): Promise<T>;
+/**
+ * What the options' values refuse (a project-level option such as a runtime that cannot serve some features or a
+ * transport): exit 2 naming each refused feature or transport and why.
+ */
+export function refusals(
+  transport: string,
+  features: readonly FeatureId[],
+  answers: Record<string, string>,
+  options: readonly Option[] = OPTIONS,
+): void {
+  const reasons = options.flatMap((o) =>
+    optionApplies(o, features)
+      ? (o.refuses?.(answers[o.id]!, { transport, features }) ?? []).map((r) => [o, r] as const)
+      : [],
+  );
+  if (reasons.length === 0) return;
+  const [o] = reasons[0]!;
+  throw usageError(
+    `--${o.id} ${answers[o.id]} cannot go with:\n${reasons.map(([, r]) => `  ${r}`).join('\n')}`,
+    `Leave these out, or choose another --${o.id} (${valuesOf(o).join(', ')}).`,
+  );
 }
-
-const authUsers = (ids: readonly FeatureId[]) => ids.filter((id) => feature(id).options.includes('--auth'));
-const AUTH: OptionAnswer<AuthKind> = {
-  flag: '--auth',
-  what: 'auth kind',
-  valid: AUTH_KINDS,
-  users: authUsers,
-  usersText: authUsers(FEATURE_IDS).join(' and '),
-  ask: (p, initial) => p.auth(initial),
-};
-const STORE: OptionAnswer<Store> = {
-  flag: '--store',
-  what: 'store',
-  valid: STORES,
-  users: storeUsers,
-  usersText: STORE_USERS_TEXT,
-  ask: (p, initial, users) => p.store(initial, users),
-};
 
 function missing(what: string, flag: string, fallback: string): never {
   throw usageError(`Missing ${what}: no terminal to ask on.`, `Pass ${flag}, or --yes to use ${fallback}.`);
@@ -226,8 +225,9 @@ function checkFlags(flags: AnswerFlags) {
     raw === undefined ? undefined : oneOf(what, flag, valid, raw);
   return {
     transport: check(flags.transport, 'transport', '--transport', TRANSPORTS),
-    auth: check(flags.auth, AUTH.what, AUTH.flag, AUTH.valid),
-    store: check(flags.store, STORE.what, STORE.flag, STORE.valid),
+    options: Object.fromEntries(
+      OPTIONS.map((o) => [o.id, check(flags[o.id], o.what, `--${o.id}`, valuesOf(o))]),
+    ) as Partial<Record<OptionId, string>>,
     pm: check(flags.pm, 'package manager', '--pm', PMS),
   };
 }
@@ -297,57 +297,76 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
         );
   const features = normalizeFeatures([...before, ...requested], transport, recorded);
 
-  // Answers that only matter with some features: open when the first of those features comes in.
-  const option = async <T extends string>(q: OptionAnswer<T>, value: T | undefined, start: T): Promise<T> => {
-    const users = q.users(features);
-    if (q.users(before).length > 0) {
+  // Options: open when the first feature they answer for comes in (a project-level option: always).
+  const option = async (o: Option, value: string | undefined, start: string): Promise<string> => {
+    const flag = `--${o.id}`;
+    const users = optionUsers(o, features);
+    const usersText = optionUsersText(o);
+    if (recorded && optionApplies(o, before)) {
       if (value !== undefined && value !== start) {
         throw usageError(
-          `${name} already uses ${start} for ${q.usersText}; \`add\` does not switch it to ${value}.`,
-          `Drop ${q.flag}, or pass ${q.flag} ${start}.`,
+          `${name} already uses ${start} for ${o.scope === 'project' ? 'the project' : usersText}; \`add\` does not switch it to ${value}.`,
+          `Drop ${flag}, or pass ${flag} ${start}.`,
         );
       }
       return start;
     }
-    if (users.length === 0) {
+    if (!optionApplies(o, features)) {
       // A flag for a feature that is not chosen is a mistake to point out, never an answer recorded for nothing.
       // Without the flag, create records the default (a later `add` starts from it).
       if (value !== undefined) {
-        const all = q.users(FEATURE_IDS);
-        const whom = `the ${q.usersText} feature${all.length > 1 ? 's' : ''}`;
+        const all = optionUsers(o, FEATURE_IDS);
+        const whom = `the ${usersText} feature${all.length > 1 ? 's' : ''}`;
         throw recorded
           ? usageError(
-              `${q.flag} answers for ${whom}, which this command does not add.`,
-              `Add ${all.length > 1 ? 'one' : 'it'} too: create-mcp-prod add ${all[0]} ${q.flag} ${value}`,
+              `${flag} answers for ${whom}, which this command does not add.`,
+              `Add ${all.length > 1 ? 'one' : 'it'} too: create-mcp-prod add ${all[0]} ${flag} ${value}`,
             )
           : usageError(
-              `${q.flag} answers for ${whom}, which the chosen features (${features.join(', ') || 'none'}) do not include.`,
-              `Add ${all.join(' or ')} to --features, or drop ${q.flag}.`,
+              `${flag} answers for ${whom}, which the chosen features (${features.join(', ') || 'none'}) do not include.`,
+              `Add ${all.join(' or ')} to --features, or drop ${flag}.`,
             );
       }
       return value ?? start;
     }
+    // `add` without the flag and without a terminal takes the recorded answer: the project's own default.
+    if (recorded && value === undefined && !ctx.interactive) return start;
     return settle(
       value,
       start,
-      (p) => q.ask(p, start, users),
-      `${q.what} for ${users.join(' and ')}`,
-      `${q.flag} <${q.valid.join('|')}>`,
+      (p) => p.option(o, start, users),
+      `${o.what}${users.length > 0 && o.scope !== 'project' ? ` for ${users.join(' and ')}` : ''}`,
+      `${flag} <${valuesOf(o).join('|')}>`,
     );
   };
-  const auth = await option(AUTH, given.auth, (recorded ?? DEFAULTS).auth);
-  const store = await option(STORE, given.store, (recorded ?? DEFAULTS).store);
+  const start: Record<string, string> = recorded ?? optionDefaults();
+  const options: Record<string, string> = {};
+  for (const o of OPTIONS) options[o.id] = await option(o, given.options[o.id as OptionId], start[o.id]!);
+  refusals(transport, features, options);
 
   const description = recorded?.description ?? (flags.description?.trim() || DEFAULTS.description);
   const pm = recorded?.pm ?? given.pm ?? detectPm(ctx.env);
   return {
     // Same key order for create and add, so the manifest of create(F) + add(X) equals that of create(F + X).
-    answers: { name, description, transport, features, auth, store, pm },
+    answers: {
+      name,
+      description,
+      transport,
+      features,
+      ...(options as OptionAnswers),
+      pm,
+      ...(recorded ? recorded.pmVersion && { pmVersion: recorded.pmVersion } : versionOf(pm, ctx.env)),
+    },
     directory,
     pm: given.pm ?? pm,
     adding: features.filter((id) => !before.includes(id)),
     present: [...new Set(requested.filter((id) => before.includes(id)))],
   };
+}
+
+function versionOf(pm: Pm, env: NodeJS.ProcessEnv): Pick<Answers, 'pmVersion'> {
+  const version = pmVersion(pm, env);
+  return version ? { pmVersion: version } : {};
 }
 
 /** The directory's base name when it is a valid package name; else a question, or exit 2 suggesting --name. */
@@ -380,8 +399,7 @@ export function reproduceCommand(directoryArg: string, a: Answers, run: RunFlags
   if (a.name !== path.basename(directoryArg)) parts.push('--name', quote(a.name));
   if (a.description !== DEFAULTS.description) parts.push('--description', quote(a.description));
   parts.push('--transport', a.transport, '--features', a.features.length ? a.features.join(',') : "''");
-  if (AUTH.users(a.features).length > 0) parts.push('--auth', a.auth);
-  if (STORE.users(a.features).length > 0) parts.push('--store', a.store);
+  for (const o of OPTIONS) if (optionApplies(o, a.features)) parts.push(`--${o.id}`, a[o.id as OptionId]);
   parts.push('--pm', a.pm);
   if (!run.install) parts.push('--no-install');
   if (!run.git) parts.push('--no-git');

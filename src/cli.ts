@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
+import { OPTIONS, optionUsersText } from './features.js';
 import { FORCE_HELP } from './force.js';
 import { GENERATOR } from './meta.js';
 import { createOutput, type Output } from './output.js';
@@ -34,17 +35,31 @@ function emit(json: Record<string, unknown>): void {
   if (out.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 }
 
+/** The flags the user gave (left at their default, a flag is not given), for src/flags.ts to check and type. */
+function given(cmd: Command): Record<string, unknown> {
+  const opts = cmd.opts();
+  return Object.fromEntries(
+    Object.keys(opts)
+      .filter((k) => cmd.getOptionValueSource(k) === 'cli')
+      .map((k) => [k, opts[k]]),
+  );
+}
+
+/** The flags of the options features declare (src/feature-api.ts `defineOption`), from the registry. */
+function optionFlags(cmd: Command, recorded: boolean): Command {
+  for (const o of OPTIONS) {
+    const values = o.values.map((v) => v.value).join(' | ');
+    const scope = o.scope === 'project' ? '' : `; with ${optionUsersText(o)}`;
+    const def = recorded ? 'the answer recorded in .mcp-prod.json' : o.default;
+    cmd.addOption(new Option(`--${o.id} <${o.placeholder}>`, `${o.help}: ${values} (default: ${def}${scope})`));
+  }
+  return cmd;
+}
+
 /** The options `create` and `add` share; their defaults differ (add keeps what .mcp-prod.json recorded). */
 const sharedAnswerOptions = (cmd: Command, command: 'create' | 'add') => {
   const recorded = command === 'add' ? 'the answer recorded in .mcp-prod.json' : undefined;
-  return cmd
-    .addOption(new Option('--auth <kind>', `auth kind: apikey | oauth (default: ${recorded ?? 'apikey'})`))
-    .addOption(
-      new Option(
-        '--store <kind>',
-        `where stateful features keep state (see \`list\`): memory | redis (default: ${recorded ?? 'memory'})`,
-      ),
-    )
+  return optionFlags(cmd, command === 'add')
     .addOption(
       new Option(
         '--pm <pm>',
@@ -93,17 +108,14 @@ sharedAnswerOptions(
     .option('--interactive', 'ask questions even when not on a TTY')
     .option('--no-interactive', 'never ask; a missing answer exits 2 naming its flag'),
   'create',
-).action(async (directory: string | undefined, opts: Record<string, unknown>) => {
+).action(async (directory: string | undefined, _opts: unknown, cmd: Command) => {
+  const { parseFlags } = await import('./flags.js');
+  const flags = parseFlags('create', given(cmd));
   const { create } = await import('./commands/create.js');
-  const interactive = isInteractive(opts.interactive as boolean | undefined, Boolean(opts.json));
+  const interactive = isInteractive(flags.interactive, Boolean(flags.json));
   const result = await create(
-    { ...opts, directory, install: opts.install !== false, git: opts.git !== false } as never,
-    {
-      cwd: process.cwd(),
-      env: process.env,
-      out,
-      interactive,
-    },
+    { ...flags, directory, install: flags.install !== false, git: flags.git !== false },
+    { cwd: process.cwd(), env: process.env, out, interactive },
   );
   emit(result.json);
   process.exitCode = result.exitCode;
@@ -123,10 +135,14 @@ sharedAnswerOptions(
     .option('--cache', 'tool: serve its results from the cache feature (needs --read-only)')
     .option('--uri <uri>', 'resource: a fixed URI, or a URI template such as weather://city/{city}'),
   'add',
-).action(async (features: string[], opts: Record<string, unknown>) => {
+).action(async (words: string[], _opts: unknown, cmd: Command) => {
+  const { parseFlags } = await import('./flags.js');
+  const kind = words[0];
+  const generator = kind === 'tool' || kind === 'resource' || kind === 'prompt';
+  const flags = parseFlags(generator ? `add ${kind}` : 'add', given(cmd));
   const { add } = await import('./commands/add.js');
-  const interactive = isInteractive(undefined, Boolean(opts.json));
-  const result = await add(features, opts as never, { cwd: process.cwd(), env: process.env, out, interactive });
+  const interactive = isInteractive(undefined, Boolean(flags.json));
+  const result = await add(words, flags, { cwd: process.cwd(), env: process.env, out, interactive });
   emit(result.json);
   process.exitCode = result.exitCode;
 });
@@ -143,9 +159,11 @@ program
   .option('--force', FORCE_HELP)
   .option('--dry-run', 'print the plan and a diff; write nothing')
   .option('--json', 'print one JSON object describing the result')
-  .action(async (opts: Record<string, unknown>) => {
+  .action(async (_opts: unknown, cmd: Command) => {
+    const { parseFlags } = await import('./flags.js');
+    const flags = parseFlags('upgrade', given(cmd));
     const { upgrade } = await import('./commands/upgrade.js');
-    const result = await upgrade(opts as never, { cwd: process.cwd(), env: process.env, out, interactive: false });
+    const result = await upgrade(flags, { cwd: process.cwd(), env: process.env, out, interactive: false });
     emit(result.json);
     process.exitCode = result.exitCode;
   });

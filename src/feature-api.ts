@@ -35,17 +35,66 @@ export interface EnvVar {
   /** Set (uncommented) in `.env.example`, and listed as required. */
   required?: boolean;
   /** Rendered only when this holds (e.g. only with Redis); always when absent. */
-  when?: (ctx: TemplateContext) => boolean;
+  when?: (ctx: TemplateContext) => unknown;
 }
 
 /** A titled group of variables: one section of `.env.example`. */
 export interface EnvSection {
   title: Text;
   vars: readonly EnvVar[];
-  when?: (ctx: TemplateContext) => boolean;
+  when?: (ctx: TemplateContext) => unknown;
 }
 
-export interface FeatureDefinition<Id extends string = string> {
+/** One value of an option: what `list`, help and the question show for it. */
+export interface OptionValue<V extends string = string> {
+  value: V;
+  label: string;
+  hint: string;
+}
+
+/**
+ * An answer of the CLI beyond the core ones (name, transport, features): `--<id> <value>`. The engine derives from
+ * this one declaration the flag and its help, the question, the check of a given value, `list`, the manifest check
+ * and the template context: `<id>` is the value where the option applies and `false` elsewhere, and each value is a
+ * boolean (`{{#if oauth}}`).
+ */
+export interface OptionDefinition<Id extends string = string, V extends string = string> {
+  id: Id;
+  /** What it is, in messages: "auth kind". */
+  what: string;
+  /** The flag's placeholder: `kind` in `--<id> <kind>`. */
+  placeholder: string;
+  /** One line of help for the flag. */
+  help: string;
+  values: readonly OptionValue<V>[];
+  default: NoInfer<V>;
+  /** The question on a terminal; `users` are the chosen features it is asked for. */
+  question: (users: readonly string[]) => string;
+  /**
+   * `features` (the default): it answers for the chosen features that name it in their `options`; it is asked
+   * when the first of them comes in, and a flag for it without one of them is refused. `project`: every project
+   * has it (declared in base.ts), whatever the features.
+   */
+  scope?: 'features' | 'project';
+  /**
+   * What a value cannot go with, for a project-level option (a runtime that cannot serve some features or a
+   * transport): one reason per refused feature or transport, `feature: why`. Any reason refuses the answers with
+   * exit 2, naming each.
+   */
+  refuses?(value: V, answers: { transport: string; features: readonly string[] }): string[];
+}
+
+/** Types an option; `const` keeps its id and values literal, so that the answers are typed from the registry. */
+export function defineOption<const Id extends string, const V extends string>(
+  definition: OptionDefinition<Id, V>,
+): OptionDefinition<Id, V> {
+  return definition;
+}
+
+export interface FeatureDefinition<
+  Id extends string = string,
+  Opts extends readonly OptionDefinition[] = readonly OptionDefinition[],
+> {
   id: Id;
   title: string;
   /** One line for `list` and the prompt. */
@@ -54,10 +103,12 @@ export interface FeatureDefinition<Id extends string = string> {
   requires: readonly string[];
   /** Serves HTTP only: refused with --transport stdio. */
   httpOnly: boolean;
-  /** Keeps its state in the store chosen with --store (memory or Redis). */
-  usesStore: boolean;
-  /** Options of the CLI that only matter with this feature. */
-  options: readonly string[];
+  /**
+   * The answers this feature brings (`defineOption`): each is a flag of `create` and `add`, a question, an entry of
+   * `list` and of `.mcp-prod.json`, and names in the template context. An option several features share (the
+   * store) is declared once, in templates/base/options.ts, and named by each.
+   */
+  options: Opts;
   dependencies: Deps;
   devDependencies: Deps;
   /** Environment variables the feature adds to the generated server. */
@@ -65,7 +116,9 @@ export interface FeatureDefinition<Id extends string = string> {
 }
 
 /** Types a feature definition; `const` keeps its id a literal, so the registry can list the ids. */
-export function defineFeature<const Id extends string>(definition: FeatureDefinition<Id>): FeatureDefinition<Id> {
+export function defineFeature<const Id extends string, const Opts extends readonly OptionDefinition[]>(
+  definition: FeatureDefinition<Id, Opts>,
+): FeatureDefinition<Id, Opts> {
   return definition;
 }
 
@@ -79,4 +132,6 @@ export interface BaseDefinition {
   redis: { dependencies: Deps; devDependencies: Deps };
   /** Sections before the features' sections, and after them. */
   env: { first: readonly EnvSection[]; last: readonly EnvSection[] };
+  /** Options every project has, whatever its features (`scope: 'project'`). */
+  options?: readonly OptionDefinition[];
 }

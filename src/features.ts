@@ -3,7 +3,8 @@
  * generated files. Each feature is a self-contained folder, templates/<id>/ (docs/ARCHITECTURE.md,
  * "Feature modules"); its `feature.ts` says everything about it. The engine does not change for a new feature.
  */
-import type { FeatureDefinition } from './feature-api.js';
+import type { BaseDefinition, FeatureDefinition, OptionDefinition } from './feature-api.js';
+import BASE_DEFINITION from '../templates/base/base.js';
 import auth from '../templates/auth/feature.js';
 import cache from '../templates/cache/feature.js';
 import breaker from '../templates/breaker/feature.js';
@@ -15,12 +16,19 @@ import tracing from '../templates/tracing/feature.js';
 import docker from '../templates/docker/feature.js';
 import tests from '../templates/tests/feature.js';
 
-export { default as BASE } from '../templates/base/base.js';
+export const BASE = BASE_DEFINITION;
 
 const REGISTRY = [auth, cache, breaker, ratelimit, logging, metrics, health, tracing, docker, tests] as const;
 
 export type FeatureId = (typeof REGISTRY)[number]['id'];
 export type Feature = Omit<FeatureDefinition<FeatureId>, 'requires'> & { requires: readonly FeatureId[] };
+
+/** Every option a feature declares, as its literal type: its id and its values. */
+type DeclaredOption = (typeof REGISTRY)[number]['options'][number];
+export type OptionId = DeclaredOption['id'];
+/** The answers the options give: `{ auth: 'apikey' | 'oauth'; store: 'memory' | 'redis' }`. */
+export type OptionAnswers = { [O in DeclaredOption as O['id']]: O['values'][number]['value'] };
+export type Option = OptionDefinition<OptionId>;
 export type { Deps } from './feature-api.js';
 
 export const FEATURE_IDS: readonly FeatureId[] = REGISTRY.map((f) => f.id);
@@ -30,6 +38,35 @@ for (const f of REGISTRY) {
   if (unknown.length > 0) throw new Error(`feature ${f.id} requires unknown features: ${unknown.join(', ')}`);
 }
 export const FEATURES = REGISTRY as readonly Feature[];
+
+/**
+ * Every option, once, in the order it first appears: the project's own (base.ts), then the features' in registry
+ * order. An option two features share is one declaration both name; two declarations of one id are a mistake.
+ */
+export const OPTIONS: readonly Option[] = (() => {
+  const out: Option[] = [];
+  for (const o of [...((BASE as BaseDefinition).options ?? []), ...FEATURES.flatMap((f) => f.options)] as Option[]) {
+    const same = out.find((x) => x.id === o.id);
+    if (same && same !== o) throw new Error(`option ${o.id} is declared twice: declare it once and name it`);
+    if (!same) out.push(o);
+  }
+  return out;
+})();
+
+/** The chosen features an option answers for (all of them for a project-level option). */
+export function optionUsers(option: Option, ids: readonly FeatureId[]): FeatureId[] {
+  return option.scope === 'project' ? [...ids] : ids.filter((id) => feature(id).options.includes(option));
+}
+
+/** Whether an option applies to a project with these features. */
+export function optionApplies(option: Option, ids: readonly FeatureId[]): boolean {
+  return option.scope === 'project' || optionUsers(option, ids).length > 0;
+}
+
+/** The features that declare an option, for messages: "cache and ratelimit". */
+export function optionUsersText(option: Option): string {
+  return optionUsers(option, FEATURE_IDS).join(' and ');
+}
 
 export function feature(id: FeatureId): Feature {
   const found = FEATURES.find((f) => f.id === id);
@@ -55,15 +92,7 @@ export function withRequired(
   return FEATURE_IDS.filter((id) => chosen.has(id));
 }
 
-/** The features among `ids` that keep state in the store: --store matters only when there is one. */
-export function storeUsers(ids: readonly FeatureId[]): FeatureId[] {
-  return ids.filter((id) => feature(id).usesStore);
-}
-
 /** The features among `ids` that serve HTTP only. */
 export function httpOnly(ids: readonly FeatureId[]): FeatureId[] {
   return ids.filter((id) => feature(id).httpOnly);
 }
-
-/** Which features --store backs, for help texts and errors: "cache and ratelimit". */
-export const STORE_USERS_TEXT = storeUsers(FEATURE_IDS).join(' and ');

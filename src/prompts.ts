@@ -3,7 +3,7 @@
  * clack. Loaded on demand, so --help and runs without a terminal never import clack.
  */
 import * as p from '@clack/prompts';
-import type { AuthKind, Prompter, Store, Transport } from './answers.js';
+import type { Prompter, Transport } from './answers.js';
 import { CANCELLED, cancelled } from './errors.js';
 import { FEATURES, type FeatureId } from './features.js';
 import { FORCE_PROMISE } from './force.js';
@@ -91,29 +91,13 @@ export function createPrompter(
         }),
       );
     },
-    async auth(initial) {
+    async option(option, initial, users) {
       return unwrap(
-        await p.select<AuthKind>({
+        await p.select<string>({
           ...io,
-          message: 'How do clients authenticate?',
+          message: option.question(users),
           initialValue: initial,
-          options: [
-            { value: 'apikey', label: 'API keys', hint: 'Bearer keys from MCP_API_KEYS' },
-            { value: 'oauth', label: 'OAuth 2.1', hint: 'JWTs from your authorization server' },
-          ],
-        }),
-      );
-    },
-    async store(initial, users) {
-      return unwrap(
-        await p.select<Store>({
-          ...io,
-          message: `Where should ${users.join(' and ')} keep ${users.length > 1 ? 'their' : 'its'} state?`,
-          initialValue: initial,
-          options: [
-            { value: 'memory', label: 'In memory', hint: 'one replica' },
-            { value: 'redis', label: 'Redis', hint: 'shared by every replica' },
-          ],
+          options: option.values.map((v) => ({ value: v.value, label: v.label, hint: v.hint })),
         }),
       );
     },

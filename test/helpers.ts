@@ -61,3 +61,17 @@ export function missingTool(reason: string): string {
   console.warn(`[skipped] ${reason}`);
   return reason;
 }
+
+/**
+ * The first line that holds Handlebars syntax: `{{`, or a `}}` that closes no brace opened on its line (nested
+ * JSON such as `{"query":{"area":"CA"}}` balances; a broken `{{x}}` leaves one). GitHub Actions expressions
+ * (`${{ matrix.node }}`) are meant to be there.
+ */
+export function templateSyntax(content: string): string | undefined {
+  return content.split('\n').find((line) => {
+    const text = line.replace(/\$\{\{ [\w.-]+ \}\}/g, '');
+    if (text.includes('{{')) return true;
+    const count = (c: string) => text.split(c).length - 1;
+    return text.includes('}}') && count('}') > count('{');
+  });
+}

@@ -8,27 +8,14 @@ import { EXIT } from '../errors.js';
 import { install, installCancelled, type InstallResult } from '../install.js';
 import { runScript } from '../pm.js';
 import type { CommandResult, RunContext } from './create.js';
-import type { GenerateFlags } from './generate.js';
+import type { Flags } from '../flags.js';
 import { conflictError, conflictsOf, counts, dryRun, fileReport, printPlan, warnMarkers } from './report.js';
-
-/** Flags of `add` as commander parsed them. */
-export interface AddFlags extends GenerateFlags {
-  cwd?: string;
-  auth?: string;
-  store?: string;
-  pm?: string;
-  install?: boolean;
-  yes?: boolean;
-  force?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
-}
 
 /**
  * `create-mcp-prod add <feature...>`: the project's recorded answers plus the requested features, rendered before
  * and after, each file merged three ways with the disk (docs/ARCHITECTURE.md, "Merge rules"), applied, installed.
  */
-export async function add(requested: string[], flags: AddFlags, ctx: RunContext): Promise<CommandResult> {
+export async function add(requested: string[], flags: Flags, ctx: RunContext): Promise<CommandResult> {
   // `tool`, `resource` and `prompt` are not feature ids: `add tool <name>` generates one (src/commands/generate.ts).
   const { generate, isItemKind } = await import('./generate.js');
   if (isItemKind(requested[0])) return generate(requested[0], requested.slice(1), flags, ctx);
@@ -37,14 +24,7 @@ export async function add(requested: string[], flags: AddFlags, ctx: RunContext)
   const manifest = await readManifest(root);
   const old = manifest.answers;
   const { answers, pm, adding, present } = await resolveAnswers(
-    {
-      directory: root,
-      features: requested.join(','),
-      auth: flags.auth,
-      store: flags.store,
-      pm: flags.pm,
-      yes: flags.yes,
-    },
+    { ...flags, directory: root, features: requested.join(',') },
     {
       cwd: ctx.cwd,
       env: ctx.env,

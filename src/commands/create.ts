@@ -1,16 +1,16 @@
 import path from 'node:path';
-import { reproduceCommand, resolveAnswers, type AnswerFlags } from '../answers.js';
+import { reproduceCommand, resolveAnswers, type AnswerFlags, type Answers } from '../answers.js';
 import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { MANIFEST, recordedHashes } from '../engine/manifest.js';
 import { existingEntries } from '../engine/paths.js';
 import { planProject } from '../engine/plan.js';
-import { render } from '../engine/render.js';
+import { render, templateContext } from '../engine/render.js';
 import { cancelled, EXIT, usageError } from '../errors.js';
 import { FORCE_PROMISE } from '../force.js';
 import { initGit, type GitResult } from '../git.js';
 import { install, installCancelled, type InstallResult } from '../install.js';
 import type { Output } from '../output.js';
-import { lockfile, runScript, type Pm } from '../pm.js';
+import { lockfile, runScript } from '../pm.js';
 import { conflictError, conflictsOf, fileReport, printPlan, warnMarkers } from './report.js';
 
 export interface CreateFlags extends AnswerFlags {
@@ -97,7 +97,7 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Comma
     ]);
   if (flags.git) say(`Git: ${git.note}.`);
 
-  const next = nextSteps(dirArg, answers.pm, theirs['package.json'], flags.install && installed.ok);
+  const next = nextSteps(dirArg, answers, theirs['package.json'], flags.install && installed.ok);
   const reproduce = ctx.interactive
     ? reproduceCommand(dirArg, answers, { install: flags.install, git: flags.git, force: entries.length > 0 })
     : undefined;
@@ -151,11 +151,22 @@ async function confirmNonEmpty(
   );
 }
 
-/** cd, install, then the generated project's own scripts: build, test (when its features give it one), dev. */
-function nextSteps(dirArg: string, pm: Pm, packageJson: string | undefined, installed: boolean): string[] {
+/**
+ * cd, install, the settings the server cannot start without (declared `required` with no value in .env), then the
+ * generated project's own scripts: build, test (when its features give it one), dev.
+ */
+function nextSteps(dirArg: string, answers: Answers, packageJson: string | undefined, installed: boolean): string[] {
+  const { pm } = answers;
   const scripts = (JSON.parse(packageJson ?? '{}') as { scripts?: Record<string, string> }).scripts ?? {};
   const steps = dirArg === '.' ? [] : [`cd ${dirArg}`];
   if (!installed) steps.push(`${pm} install`);
+  const unset = templateContext(answers)
+    .env.vars.filter((v) => v.default === 'required' && !v.required)
+    .map((v) => v.name);
+  if (unset.length > 0)
+    steps.push(
+      `set ${unset.join(' and ')} in .env (required: the server does not start without ${unset.length > 1 ? 'them' : 'it'})`,
+    );
   if (scripts.build) steps.push(`${runScript(pm)} build`);
   if (scripts.test) steps.push(`${pm} test`);
   if (scripts.dev) steps.push(`${runScript(pm)} dev`);

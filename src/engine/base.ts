@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Answers } from '../answers.js';
 import { CliError, usageError } from '../errors.js';
-import { FEATURES } from '../features.js';
+import { optionApplies, OPTIONS } from '../features.js';
 import { hash, MANIFEST, type Manifest } from './manifest.js';
 import type { FileTree } from './render.js';
 
@@ -23,13 +23,11 @@ interface OldCli {
 }
 
 /**
- * The flags that make a CLI of any version so far write exactly the recorded answers, without a question. `--auth`
- * and `--store` go only with a feature they answer for (listed in its `options`): since 0.2.0 a CLI refuses them
- * otherwise, and without them it records the default, which is what a project without those features has.
+ * The flags that make a CLI of any version so far write exactly the recorded answers, without a question. An
+ * option's flag goes only with a feature it answers for (its `options`): since 0.2.0 a CLI refuses it otherwise,
+ * and without it records the default, which is what a project without those features has.
  */
 export function createArgs(dir: string, a: Answers): string[] {
-  const answers = (flag: string) =>
-    a.features.some((id) => FEATURES.find((f) => f.id === id)?.options.includes(flag) ?? false);
   return [
     dir,
     '--yes',
@@ -43,8 +41,7 @@ export function createArgs(dir: string, a: Answers): string[] {
     a.transport,
     '--features',
     a.features.join(','),
-    ...(answers('--auth') ? ['--auth', a.auth] : []),
-    ...(answers('--store') ? ['--store', a.store] : []),
+    ...OPTIONS.filter((o) => optionApplies(o, a.features)).flatMap((o) => [`--${o.id}`, a[o.id]]),
     '--pm',
     a.pm,
   ];

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AUTH_KINDS, STORES, TRANSPORTS, type Answers } from '../answers.js';
+import { TRANSPORTS, valuesOf, type Answers } from '../answers.js';
 import { CliError, EXIT } from '../errors.js';
-import { FEATURE_IDS } from '../features.js';
+import { FEATURE_IDS, OPTIONS } from '../features.js';
 import { GENERATOR } from '../meta.js';
 import { PMS } from '../pm.js';
 import { readIfExists } from './paths.js';
@@ -65,9 +65,9 @@ export async function readManifest(root: string): Promise<Manifest> {
     TRANSPORTS.includes(a.transport) &&
     Array.isArray(a.features) &&
     a.features.every((f) => FEATURE_IDS.includes(f)) &&
-    AUTH_KINDS.includes(a.auth) &&
-    STORES.includes(a.store) &&
+    OPTIONS.every((o) => valuesOf(o).includes((a as Record<string, unknown>)[o.id] as string)) &&
     PMS.includes(a.pm) &&
+    (a.pmVersion === undefined || typeof a.pmVersion === 'string') &&
     m.files !== null &&
     typeof m.files === 'object';
   if (!ok) throw damaged(file, 'its answers or file hashes are missing or invalid');

@@ -4,7 +4,16 @@ import { pathToFileURL } from 'node:url';
 type TemplateSpecification = ReturnType<typeof import('handlebars').precompile>;
 import type { Answers } from '../answers.js';
 import type { EnvSection, Text } from '../feature-api.js';
-import { BASE, FEATURES, FEATURE_IDS, feature, storeUsers, type Deps, type FeatureId } from '../features.js';
+import {
+  BASE,
+  FEATURES,
+  FEATURE_IDS,
+  feature,
+  optionApplies,
+  OPTIONS,
+  type Deps,
+  type FeatureId,
+} from '../features.js';
 import { GENERATOR, PRECOMPILED, TEMPLATES_DIR } from '../meta.js';
 import { runScript } from '../pm.js';
 import COMPILE_OPTIONS from './handlebars-options.json' with { type: 'json' };
@@ -20,16 +29,29 @@ export interface TemplateContext {
   stdio: boolean;
   both: boolean;
   features: Record<(typeof FEATURE_IDS)[number], boolean>;
-  auth: Answers['auth'] | false;
-  apikey: boolean;
-  oauth: boolean;
-  store: Answers['store'];
-  redis: boolean;
   pm: Answers['pm'];
   run: string;
   generator: { name: string; version: string };
   /** The environment of the generated server, from the feature definitions (docs/ARCHITECTURE.md). */
   env: { sections: RenderedSection[]; vars: RenderedVar[] };
+  /**
+   * From the options (src/feature-api.ts `defineOption`): `<option>` is its value where it applies, else false
+   * (`auth`, `store`); each value is a boolean, true when it is the answer and applies (`apikey`, `oauth`,
+   * `memory`, `redis`: Redis is the store and a chosen feature uses it).
+   */
+  [option: string]: unknown;
+}
+
+/** The context names the options give, checked against the core names once (a clash would be a silent bug). */
+function optionContext(a: Answers): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
+  for (const o of OPTIONS) {
+    const applies = optionApplies(o, a.features);
+    const value = (a as Record<string, unknown>)[o.id] as string;
+    out[o.id] = applies ? value : false;
+    for (const v of o.values) out[v.value] = applies && value === v.value;
+  }
+  return out;
 }
 
 export interface RenderedVar {
@@ -61,11 +83,11 @@ function environment(a: Answers, ctx: TemplateContext): TemplateContext['env'] {
     ...BASE.env.last,
   ];
   const sections = declared
-    .filter((section) => section.when?.(ctx) ?? true)
+    .filter((section) => Boolean(section.when?.(ctx) ?? true))
     .map((section) => ({
       title: text(section.title, ctx),
       vars: section.vars
-        .filter((v) => v.when?.(ctx) ?? true)
+        .filter((v) => Boolean(v.when?.(ctx) ?? true))
         .map((v): RenderedVar => {
           const def = text(v.default, ctx);
           const description = text(v.description, ctx);
@@ -90,8 +112,8 @@ function environment(a: Answers, ctx: TemplateContext): TemplateContext['env'] {
 export function templateContext(a: Answers): TemplateContext {
   const has = (id: (typeof FEATURE_IDS)[number]) => a.features.includes(id);
   const features = Object.fromEntries(FEATURE_IDS.map((id) => [id, has(id)])) as TemplateContext['features'];
-  const auth = has('auth') ? a.auth : false;
   const ctx: TemplateContext = {
+    ...optionContext(a),
     name: a.name,
     description: a.description,
     transport: a.transport,
@@ -99,11 +121,6 @@ export function templateContext(a: Answers): TemplateContext {
     stdio: a.transport !== 'http',
     both: a.transport === 'both',
     features,
-    auth,
-    apikey: auth === 'apikey',
-    oauth: auth === 'oauth',
-    store: a.store,
-    redis: a.store === 'redis' && storeUsers(a.features).length > 0,
     pm: a.pm,
     run: runScript(a.pm),
     generator: { ...GENERATOR },
@@ -132,8 +149,8 @@ interface Layer {
 
 const layerCache = new Map<string, Promise<Layer>>();
 
-/** Files at the root of a folder that define it (src/features.ts imports them); they are not output. */
-const DEFINITIONS = new Set(['feature.ts', 'base.ts']);
+/** Files at the root of a folder that define it (src/features.ts imports them, with the shared options); they are not output. */
+const DEFINITIONS = new Set(['feature.ts', 'base.ts', 'options.ts']);
 const SLOTS = 'slots/';
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
@@ -278,11 +295,16 @@ function withDependencies(json: string, a: Answers, ctx: TemplateContext): strin
   if (ctx.redis) sets.push(BASE.redis);
   const dependencies = Object.assign({}, ...sets.map((s) => s.dependencies)) as Record<string, string>;
   const devDependencies = Object.assign({}, ...sets.map((s) => s.devDependencies)) as Record<string, string>;
-  const out: Record<string, unknown> = {
-    ...pkg,
-    dependencies: sorted(dependencies),
-    devDependencies: sorted(devDependencies),
-  };
+  // `packageManager` names the version that ran `create` (corepack installs with it), or is left out when unknown:
+  // a fixed version would make a current package manager refuse to install.
+  const { packageManager: _fixed, ...rest } = pkg;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key === 'scripts' && a.pmVersion) out.packageManager = `${a.pm}@${a.pmVersion}`;
+    out[key] = value;
+  }
+  out.dependencies = sorted(dependencies);
+  out.devDependencies = sorted(devDependencies);
   if (Object.keys(devDependencies).length === 0) delete out.devDependencies;
   return `${JSON.stringify(out, null, 2)}\n`;
 }

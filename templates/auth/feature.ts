@@ -1,4 +1,18 @@
-import { defineFeature } from '../../src/feature-api.js';
+import { defineFeature, defineOption } from '../../src/feature-api.js';
+
+/** How clients prove who they are. */
+const auth = defineOption({
+  id: 'auth',
+  what: 'auth kind',
+  placeholder: 'kind',
+  help: 'how clients authenticate',
+  values: [
+    { value: 'apikey', label: 'API keys', hint: 'Bearer keys from MCP_API_KEYS' },
+    { value: 'oauth', label: 'OAuth 2.1', hint: 'JWTs from your authorization server' },
+  ],
+  default: 'apikey',
+  question: () => 'How do clients authenticate?',
+});
 
 export default defineFeature({
   id: 'auth',
@@ -6,8 +20,7 @@ export default defineFeature({
   description: 'API keys (Bearer) or an OAuth 2.1 resource server (JWT, RFC 9728 metadata)',
   requires: [],
   httpOnly: true,
-  usesStore: false,
-  options: ['--auth'],
+  options: [auth],
   dependencies: { jose: '^6.2.18' },
   devDependencies: {},
   env: [

@@ -6,7 +6,6 @@ export default defineFeature({
   description: 'Timeouts, retries with backoff and a circuit breaker on upstream calls (cockatiel)',
   requires: [],
   httpOnly: false,
-  usesStore: false,
   options: [],
   dependencies: { cockatiel: '^4.0.0' },
   devDependencies: {},

@@ -1,4 +1,5 @@
 import { defineFeature } from '../../src/feature-api.js';
+import { store } from '../base/options.js';
 
 export default defineFeature({
   id: 'cache',
@@ -6,8 +7,7 @@ export default defineFeature({
   description: 'Tool results cached per caller, in memory (lru-cache) or Redis',
   requires: [],
   httpOnly: false,
-  usesStore: true,
-  options: ['--store'],
+  options: [store],
   dependencies: { 'lru-cache': '^11.5.3' },
   devDependencies: {},
   env: [

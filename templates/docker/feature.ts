@@ -6,7 +6,6 @@ export default defineFeature({
   description: 'Multi-stage Dockerfile on node:24-slim, .dockerignore and compose.yaml',
   requires: [],
   httpOnly: false,
-  usesStore: false,
   options: [],
   dependencies: {},
   devDependencies: {},

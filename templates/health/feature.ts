@@ -6,7 +6,6 @@ export default defineFeature({
   description: 'GET /health (liveness) and GET /ready (readiness)',
   requires: [],
   httpOnly: true,
-  usesStore: false,
   options: [],
   dependencies: {},
   devDependencies: {},

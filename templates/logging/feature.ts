@@ -6,7 +6,6 @@ export default defineFeature({
   description: 'pino JSON logs on stderr with secrets redacted',
   requires: [],
   httpOnly: false,
-  usesStore: false,
   options: [],
   dependencies: { pino: '^10.4.0' },
   devDependencies: { 'pino-pretty': '^13.2.0' },

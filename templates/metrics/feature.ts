@@ -6,7 +6,6 @@ export default defineFeature({
   description: 'prom-client metrics at GET /metrics',
   requires: [],
   httpOnly: true,
-  usesStore: false,
   options: [],
   dependencies: { 'prom-client': '^15.1.3' },
   devDependencies: {},

@@ -1,4 +1,5 @@
 import { defineFeature } from '../../src/feature-api.js';
+import { store } from '../base/options.js';
 
 export default defineFeature({
   id: 'ratelimit',
@@ -6,8 +7,7 @@ export default defineFeature({
   description: 'Per-caller limits on tool calls, in memory or shared through Redis',
   requires: [],
   httpOnly: true,
-  usesStore: true,
-  options: ['--store'],
+  options: [store],
   dependencies: { 'rate-limiter-flexible': '^11.4.0' },
   devDependencies: {},
   env: [

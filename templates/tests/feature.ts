@@ -6,7 +6,6 @@ export default defineFeature({
   description: 'vitest suite: tools in both protocol eras, HTTP wire, stdio, config, shutdown; CI workflow',
   requires: [],
   httpOnly: false,
-  usesStore: false,
   options: [],
   dependencies: {},
   devDependencies: { vitest: '^5.1.1', '@modelcontextprotocol/client': '^2.4.0' },

@@ -10,7 +10,6 @@ export default defineFeature({
   description: 'OpenTelemetry spans per MCP request (OTLP/HTTP), trace context from params._meta',
   requires: [],
   httpOnly: false,
-  usesStore: false,
   options: [],
   dependencies: {
     '@opentelemetry/api': '~1.9.0',

@@ -313,6 +313,38 @@ describe('add', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 
+  it('without --store and without a terminal, uses the store the project recorded', async () => {
+    const dir = await create(['-t', 'http', '-f', 'logging']);
+    const r = await cli(['add', 'cache', '--cwd', dir, '--no-install', '--json'], { cwd: work });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).answers.store).toBe('memory');
+  });
+
+  it.each([
+    [['tool', 'x', '--auth', 'oauth'], /--auth does not apply to `add tool`: it answers for the auth feature/],
+    [['tool', 'x', '--store', 'redis'], /--store does not apply to `add tool`: it answers for the cache and ratelimit/],
+    [['tool', 'x', '--uri', 'x://y'], /--uri does not apply to `add tool`[\s\S]*a flag of `add resource`/],
+    [['tool', 'x', '--no-install'], /--no-install does not apply to `add tool`: nothing is installed/],
+    [['tool', 'x', '--force'], /--force does not apply to `add tool`/],
+    [['resource', 'r', '--read-only'], /--read-only does not apply to `add resource`/],
+    [['prompt', 'p', '--upstream'], /--upstream does not apply to `add prompt`/],
+    [['health', '--read-only'], /--read-only does not apply to `add`[\s\S]*a flag of `add tool`/],
+    [['health', '--description', 'x'], /--description does not apply to `add`/],
+    [['cache', '--cache'], /--cache does not apply to `add`/],
+  ])('a flag that does not apply: add %j exits 2 and writes nothing', async (args, message) => {
+    const dir = await create(['-t', 'http', '-f', 'cache,tests']);
+    const before = await snapshot(dir);
+    for (const json of [false, true]) {
+      const r = await cli(['add', ...args, '--cwd', dir, ...(json ? ['--json'] : [])], { cwd: work });
+      expect(r.exitCode, r.stderr).toBe(2);
+      if (json) {
+        const { error } = JSON.parse(r.stdout) as { error: { message: string; hint: string } };
+        expect(`${error.message}\n${error.hint}`).toMatch(message);
+      } else expect(r.stderr).toMatch(message);
+    }
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
   it('a conflicting dry run says to run with --force instead of --dry-run', async () => {
     const [file] = await changedFiles(['-f', ''], ['-f', 'all']);
     const dir = await create(['-f', '']);
@@ -327,11 +359,6 @@ describe('add', () => {
     ['an unknown feature', ['telepathy'], /Unknown feature: telepathy[\s\S]*auth, cache, breaker/],
     ['a misspelt feature', ['cahce', '--yes'], /Unknown feature: cahce\. Did you mean "cache"\?/],
     ['an HTTP-only feature on a stdio project', ['metrics'], /metrics serves HTTP, and app is a stdio-only server/],
-    [
-      'a missing answer for a feature being added',
-      ['cache'],
-      /Missing store for cache[\s\S]*--store <memory\|redis>, or --yes/,
-    ],
     ['--auth without the auth feature', ['cache', '--yes', '--auth', 'oauth'], /--auth answers for the auth feature/],
     ['a bad --store value', ['cache', '--store', 'mongo'], /Invalid store "mongo"[\s\S]*memory, redis/],
   ])('%s exits 2 and writes nothing', async (_what, args, message) => {

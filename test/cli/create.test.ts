@@ -1,9 +1,9 @@
 import { execa } from 'execa';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER } from '../../src/engine/merge.js';
-import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
+import { cli, removeDir, ROOT, snapshot, tempDir } from '../helpers.js';
 
 // The built bin, spawned without a TTY and with CI=true, as scripts and CI run it.
 let work: string;
@@ -273,6 +273,49 @@ describe('without a TTY', () => {
     expect(r.stdout).toContain('cd noinst && pnpm install');
     expect((await snapshot(path.join(work, 'noinst')))['package.json']).toBeDefined();
     await removeDir(path.join(work, 'noinst'));
+  });
+
+  it('records the version of the package manager that ran it in packageManager, and none when unknown', async () => {
+    const pkg = async (dir: string, agent: string, pm: string) => {
+      const r = await cli([dir, '-y', '-f', '', '-t', 'stdio', '--pm', pm, ...offline], {
+        cwd: work,
+        env: { npm_config_user_agent: agent },
+      });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const json = JSON.parse((await snapshot(path.join(work, dir)))['package.json']!) as { packageManager?: string };
+      await removeDir(path.join(work, dir));
+      return json.packageManager;
+    };
+    expect(await pkg('pm-a', 'pnpm/9.1.0 npm/? node/v22.15.0 linux x64', 'pnpm')).toBe('pnpm@9.1.0');
+    expect(await pkg('pm-b', 'yarn/4.5.0 npm/? node/v22.15.0 linux x64', 'yarn')).toBe('yarn@4.5.0');
+    // Another package manager ran it, or none: its version is unknown, so none is written.
+    expect(await pkg('pm-c', 'npm/11.0.0 node/v22.15.0 linux x64', 'pnpm')).toBeUndefined();
+    expect(await pkg('pm-d', '', 'pnpm')).toBeUndefined();
+  });
+
+  it('npm start -- <dir> creates the project where the user ran npm (INIT_CWD), not in the checkout', async () => {
+    const r = await execa(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs'), '--yes', 'started', ...offline], {
+      cwd: ROOT,
+      env: { CI: 'true', NO_COLOR: '1', INIT_CWD: work },
+      reject: false,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect((await snapshot(path.join(work, 'started')))['package.json']).toBeDefined();
+    await expect(stat(path.join(ROOT, 'started'))).rejects.toThrow();
+    await removeDir(path.join(work, 'started'));
+  });
+
+  it('names the settings OAuth needs among the next steps', async () => {
+    const r = await cli(['oauth', '-y', '-t', 'http', '-f', 'auth', '--auth', 'oauth', '--json', ...offline], {
+      cwd: work,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const { nextSteps } = JSON.parse(r.stdout) as { nextSteps: string[] };
+    expect(nextSteps).toContainEqual(expect.stringMatching(/^set OAUTH_ISSUER and OAUTH_AUDIENCE in \.env \(required/));
+    const apikey = await cli(['apikey', '-y', '-t', 'http', '-f', 'auth', '--json', ...offline], { cwd: work });
+    expect((JSON.parse(apikey.stdout) as { nextSteps: string[] }).nextSteps.join('\n')).not.toMatch(/^set /m);
+    await removeDir(path.join(work, 'oauth'));
+    await removeDir(path.join(work, 'apikey'));
   });
 
   it('list --json describes every feature', async () => {

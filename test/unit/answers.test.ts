@@ -8,25 +8,34 @@ import {
   type Prompter,
 } from '../../src/answers.js';
 import { CliError } from '../../src/errors.js';
-import { FEATURE_IDS, storeUsers } from '../../src/features.js';
+import { feature, FEATURE_IDS } from '../../src/features.js';
+import { storeUsers } from '../space.js';
 
 const base = { cwd: '/work', env: {} as NodeJS.ProcessEnv };
 
-/** A prompter that answers from a script and records what was asked, and with which arguments. */
-function scripted(answers: Partial<Record<keyof Prompter, unknown>>) {
+/**
+ * A prompter that answers from a script and records what was asked, and with which arguments. An option's
+ * question is recorded under the option's id (`auth`, `store`), with its initial value and the features it is for.
+ */
+function scripted(answers: Record<string, unknown>) {
   const asked: string[] = [];
   const args: Record<string, unknown[]> = {};
-  const prompter = Object.fromEntries(
-    (['directory', 'name', 'transport', 'features', 'auth', 'store'] as const).map((q) => [
-      q,
-      async (...a: unknown[]) => {
-        asked.push(q);
-        args[q] = a;
-        if (!(q in answers)) throw new Error(`unexpected question ${q}`);
-        return answers[q];
-      },
-    ]),
-  ) as unknown as Prompter;
+  const answer = (q: string, a: unknown[]) => {
+    asked.push(q);
+    args[q] = a;
+    if (!(q in answers)) throw new Error(`unexpected question ${q}`);
+    return answers[q];
+  };
+  const prompter = {
+    ...Object.fromEntries(
+      (['directory', 'name', 'transport', 'features'] as const).map((q) => [
+        q,
+        async (...a: unknown[]) => answer(q, a),
+      ]),
+    ),
+    option: async (o: { id: string }, initial: string, users: readonly string[]) =>
+      answer(o.id, o.id === 'auth' ? [initial] : [initial, users]),
+  } as unknown as Prompter;
   return { asked, args, prompter: async () => prompter };
 }
 
@@ -175,8 +184,10 @@ describe('feature lists', () => {
   it('refuses HTTP-only features on a stdio server', () => {
     expect(() => normalizeFeatures(['metrics', 'cache'], 'stdio')).toThrow(/metrics serves HTTP/);
   });
-  it('the recommended stdio set has no HTTP-only feature', () => {
-    expect(recommendedFeatures('stdio')).toEqual(['cache', 'breaker', 'logging', 'tracing', 'docker', 'tests']);
+  it('the recommended stdio set has no HTTP-only feature, and every other one', () => {
+    const stdio = recommendedFeatures('stdio');
+    for (const id of FEATURE_IDS) expect(stdio.includes(id), id).toBe(!feature(id).httpOnly);
+    expect(recommendedFeatures('both')).toEqual(FEATURE_IDS);
   });
 });
 
@@ -212,16 +223,11 @@ describe('add: the recorded answers, then flags, then questions (interactive onl
     const r = await add('all', { yes: true }, { transport: 'stdio' });
     expect(r.adding).toEqual(['cache', 'breaker', 'tracing', 'docker', 'tests']);
   });
-  it('answers --auth / --store only for features being added, naming the flag when missing', async () => {
-    await expect(add('auth')).rejects.toMatchObject({
-      exitCode: 2,
-      message: expect.stringMatching(/Missing auth kind/),
-    });
-    await expect(add('ratelimit')).rejects.toMatchObject({
-      exitCode: 2,
-      message: 'Missing store for ratelimit: no terminal to ask on.',
-      hint: 'Pass --store <memory|redis>, or --yes to use memory.',
-    });
+  it('answers --auth / --store for features being added; without the flag, the recorded answer', async () => {
+    expect((await add('auth')).answers.auth).toBe('apikey');
+    expect((await add('auth', {}, { auth: 'oauth' })).answers.auth).toBe('oauth');
+    expect((await add('ratelimit', {}, { store: 'redis' })).answers.store).toBe('redis');
+    expect((await add('ratelimit')).answers.store).toBe('memory');
     expect((await add('auth', { auth: 'oauth' })).answers.auth).toBe('oauth');
     expect((await add('auth', { yes: true }, { auth: 'oauth' })).answers.auth).toBe('oauth');
   });
@@ -258,9 +264,13 @@ describe('add: the recorded answers, then flags, then questions (interactive onl
   });
   it('asks for the store exactly when the first feature that uses it comes in', async () => {
     for (const id of FEATURE_IDS.filter((f) => f !== 'logging')) {
-      const r = add(id, id === 'auth' ? { auth: 'apikey' } : {});
-      if (storeUsers([id]).length > 0) await expect(r, id).rejects.toThrow(`Missing store for ${id}`);
-      else await expect(r, id).resolves.toMatchObject({ adding: [id] });
+      const s = scripted({ store: 'redis', auth: 'apikey' });
+      const r = await resolveAnswers(
+        { directory: '.', features: id },
+        { ...base, interactive: true, prompter: s.prompter, recorded },
+      );
+      expect(s.asked.includes('store'), id).toBe(storeUsers([id]).length > 0);
+      expect(r.adding, id).toEqual([id]);
     }
     // With a store user recorded, the next one is not asked about: the project has made that choice.
     await expect(add('ratelimit', {}, { features: ['cache'], store: 'redis' })).resolves.toMatchObject({

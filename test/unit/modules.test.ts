@@ -1,8 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FEATURE_IDS, FEATURES, withRequired, type FeatureId } from '../../src/features.js';
-import { render } from '../../src/engine/render.js';
+import { TRANSPORTS } from '../../src/answers.js';
+import { AUTH_KINDS, STORES } from '../space.js';
+import type { EnvSection } from '../../src/feature-api.js';
+import { BASE, feature, FEATURE_IDS, FEATURES, withRequired, type FeatureId } from '../../src/features.js';
+import { render, templateContext, wrap, type RenderedVar } from '../../src/engine/render.js';
 import { ROOT } from '../helpers.js';
 
 // The feature module contract (docs/ARCHITECTURE.md, docs/TEMPLATES.md): one folder per feature, registered once,
@@ -18,6 +21,15 @@ async function files(dir: string, prefix = ''): Promise<string[]> {
   }
   return out;
 }
+
+const base = {
+  name: 'app',
+  description: 'd',
+  transport: 'http',
+  auth: 'apikey',
+  store: 'memory',
+  pm: 'npm',
+} as const;
 
 describe('feature modules', () => {
   it('every folder of templates/ but base is a registered feature with a feature.ts, and the reverse', async () => {
@@ -49,31 +61,64 @@ describe('feature modules', () => {
     expect(unfilled, 'named places no feature fills').toEqual([]);
   });
 
-  it('environment variables are declared once, each with a description', () => {
+  it('environment variables are declared once', () => {
     const names = FEATURES.flatMap((f) => f.env.flatMap((s) => s.vars.map((v) => v.name)));
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('a feature adds its settings to config.ts, .env.example and the README from one declaration', async () => {
-    const base = {
-      name: 'app',
-      description: 'd',
-      transport: 'http',
-      auth: 'apikey',
-      store: 'memory',
-      pm: 'npm',
-    } as const;
+  it('every setting, the base ones included, reaches config.ts, .env.example and the README with its description', async () => {
+    /** The .env.example lines of a variable: its description as comment lines, then `NAME=` (commented out unless required). */
+    const envExampleEntry = (v: RenderedVar) =>
+      `${wrap(v.description, '# ', '# ')}\n${v.required ? '' : '# '}${v.name}=${v.example}\n`;
+    const checked = new Set<string>();
+    for (const transport of TRANSPORTS) {
+      const fits = FEATURE_IDS.filter((id) => transport !== 'stdio' || !feature(id).httpOnly);
+      for (const features of [[], ...fits.map((id) => withRequired([id]))]) {
+        for (const [auth, store] of AUTH_KINDS.flatMap((k) => STORES.map((st) => [k, st] as const))) {
+          const a = { ...base, transport, features, auth, store };
+          const ctx = templateContext(a);
+          const declared = (
+            [
+              ...BASE.env.first,
+              ...FEATURES.filter((f) => features.includes(f.id)).flatMap((f) => f.env),
+              ...BASE.env.last,
+            ] as EnvSection[]
+          )
+            .filter((s) => s.when?.(ctx) ?? true)
+            .flatMap((s) => s.vars.filter((v) => v.when?.(ctx) ?? true));
+          // The engine's list is the declarations: none lost, none invented.
+          expect(
+            ctx.env.vars.map((v) => v.name),
+            `${transport} ${features}`,
+          ).toEqual(declared.map((v) => v.name));
+          const tree = await render(a);
+          const example = tree['.env.example']!;
+          const readme = tree['README.md']!;
+          for (const v of ctx.env.vars) {
+            const where = `${transport} ${features.join(',') || 'base'}: ${v.name}`;
+            expect(v.description.length, `${where} has a description`).toBeGreaterThan(10);
+            expect(tree['src/config.ts'], `${where} in config.ts`).toContain(`  ${v.name}: `);
+            expect(example, `${where} in .env.example with its description`).toContain(envExampleEntry(v));
+            expect(readme, `${where} in the README with its description`).toContain(`${wrap(v.readme, '- ', '  ')}\n`);
+            checked.add(v.name);
+          }
+        }
+      }
+    }
+    const all = [BASE.env.first, ...FEATURES.map((f) => f.env), BASE.env.last].flatMap((sections) =>
+      sections.flatMap((s) => s.vars.map((v) => v.name)),
+    );
+    expect(
+      all.filter((n) => !checked.has(n)),
+      'settings never rendered',
+    ).toEqual([]);
+  });
+
+  it('a feature adds its settings only with it', async () => {
     for (const f of FEATURES) {
       const without = await render({ ...base, features: [] });
-      const withIt = await render({ ...base, features: [f.id] });
-      for (const v of f.env.filter((s) => !s.when).flatMap((s) => s.vars.filter((v) => !v.when))) {
-        expect(without['src/config.ts']).not.toContain(`${v.name}:`);
-        expect(withIt['src/config.ts'], `${f.id}: ${v.name} in config.ts`).toContain(`  ${v.name}: `);
-        expect(withIt['.env.example'], `${f.id}: ${v.name} in .env.example`).toMatch(
-          new RegExp(`^(# )?${v.name}=`, 'm'),
-        );
-        expect(withIt['README.md'], `${f.id}: ${v.name} in README`).toContain(`- \`${v.name}\` (`);
-      }
+      for (const v of f.env.filter((s) => !s.when).flatMap((s) => s.vars.filter((v) => !v.when)))
+        expect(without['src/config.ts'], `${f.id}: ${v.name}`).not.toContain(`  ${v.name}:`);
     }
   });
 });

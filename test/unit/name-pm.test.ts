@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkName, suggestName } from '../../src/name.js';
-import { detectPm, runScript } from '../../src/pm.js';
+import { detectPm, pmVersion, runScript } from '../../src/pm.js';
 
 describe('project names follow npm rules', () => {
   it.each(['my-server', '@acme/mcp', 'a.b_c', 'x1'])('accepts %s', (n) => expect(checkName(n)).toBeUndefined());
@@ -37,5 +37,16 @@ describe('package manager detection', () => {
       'yarn',
       'bun run',
     ]);
+  });
+});
+
+describe('pmVersion', () => {
+  it('is the version of the package manager that ran us, only when it is the chosen one', () => {
+    const env = (agent: string) => ({ npm_config_user_agent: agent });
+    expect(pmVersion('pnpm', env('pnpm/9.1.0 npm/? node/v22.15.0 linux x64'))).toBe('9.1.0');
+    expect(pmVersion('npm', env('npm/11.6.2 node/v24.0.0 linux x64 workspaces/false'))).toBe('11.6.2');
+    expect(pmVersion('pnpm', env('npm/11.6.2 node/v24.0.0'))).toBeUndefined();
+    expect(pmVersion('yarn', env('yarn/? npm/? node/v22'))).toBeUndefined();
+    expect(pmVersion('pnpm', {})).toBeUndefined();
   });
 });

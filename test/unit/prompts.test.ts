@@ -1,4 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
+import { OPTIONS, type OptionId } from '../../src/features.js';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
 import { confirmNonEmpty, createPrompter } from '../../src/prompts.js';
@@ -23,6 +24,8 @@ function terminal() {
   const type = (...keys: string[]) => setTimeout(() => keys.forEach((k) => input.write(k)), 20);
   return { streams: { input, output }, type, screen: () => screen };
 }
+
+const option = (id: OptionId) => OPTIONS.find((o) => o.id === id)!;
 
 describe('prompt flows (keystrokes)', () => {
   it('select: arrow down + enter picks the second transport', async () => {
@@ -49,7 +52,7 @@ describe('prompt flows (keystrokes)', () => {
 
   it('the store question names the features it is for; enter keeps the default', async () => {
     const t = terminal();
-    const answer = createPrompter(t.streams).store('redis', ['cache', 'ratelimit']);
+    const answer = createPrompter(t.streams).option(option('store'), 'redis', ['cache', 'ratelimit']);
     t.type(ENTER);
     expect(await answer).toBe('redis');
     expect(t.screen()).toContain('Where should cache and ratelimit keep their state?');
@@ -57,7 +60,7 @@ describe('prompt flows (keystrokes)', () => {
 
   it('Ctrl-C cancels with exit code 130', async () => {
     const t = terminal();
-    const answer = createPrompter(t.streams).auth('apikey');
+    const answer = createPrompter(t.streams).option(option('auth'), 'apikey', ['auth']);
     t.type(CTRL_C);
     const err = await answer.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);

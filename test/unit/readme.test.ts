@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AUTH_KINDS } from '../../src/answers.js';
 import { render } from '../../src/engine/render.js';
-import { allFeatures, answers } from '../space.js';
+import { FEATURE_IDS } from '../../src/features.js';
+import { allFeatures, answers, AUTH_KINDS, STORES } from '../space.js';
 
 /**
  * What the generated README and .gitignore promise matches what the project has: no `/ready` without the health
@@ -10,11 +10,14 @@ import { allFeatures, answers } from '../space.js';
  */
 describe('generated README and .gitignore', () => {
   it('describe /ready only in projects that serve it', async () => {
-    const all = ['auth', 'cache', 'breaker', 'ratelimit', 'logging', 'metrics', 'docker', 'tests'] as const;
-    for (const store of ['memory', 'redis'] as const) {
-      const without = await render(answers('http', all, { store }));
+    // Every other feature the transport accepts, so that none of them may mention the route.
+    const all = allFeatures('http');
+    const others = all.filter((id) => id !== 'health');
+    expect(others.length).toBe(FEATURE_IDS.length - 1);
+    for (const store of STORES) {
+      const without = await render(answers('http', others, { store }));
       expect(without['README.md'], store).not.toContain('/ready');
-      const withHealth = await render(answers('http', [...all, 'health'], { store }));
+      const withHealth = await render(answers('http', all, { store }));
       expect(withHealth['README.md'], store).toContain('`GET /ready`');
     }
   });

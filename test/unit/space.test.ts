@@ -1,19 +1,25 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_KINDS, resolveAnswers, STORES, TRANSPORTS, type Answers } from '../../src/answers.js';
+import { resolveAnswers, TRANSPORTS, type Answers } from '../../src/answers.js';
 import { buildManifest, MANIFEST, serializeManifest } from '../../src/engine/manifest.js';
 import { render, type FileTree } from '../../src/engine/render.js';
-import { feature, FEATURE_IDS } from '../../src/features.js';
+import { feature, FEATURE_IDS, withRequired } from '../../src/features.js';
 import { GENERATOR } from '../../src/meta.js';
-import { removeDir, tempDir } from '../helpers.js';
+import { removeDir, ROOT, tempDir, templateSyntax } from '../helpers.js';
 import {
+  accepted,
+  AUTH_KINDS,
+  STORES,
+  storeUsers,
+  allPairs,
   answerSpace,
   authMatters,
   comboId,
   DESCRIPTION,
+  feasible,
   featureSets,
   NAME,
   pairsOf,
@@ -38,40 +44,68 @@ const projects = [...space, ...pmProjects()];
 const wholeToo = new Set([...pairwiseSet(space), ...pmProjects(), ...Object.values(snapshotProjects())].map(comboId));
 
 describe('the answer space (test/space.ts)', () => {
-  it('is every combination the CLI accepts, each recorded as the CLI records it', async () => {
+  it('is combinations the CLI accepts, each recorded as the CLI records it', async () => {
     const ids = new Set(space.map(comboId));
     expect(ids.size, 'ids are unique').toBe(space.length);
-    // Everything the flags can say, through the CLI's own answer resolution: accepted means in the space.
-    const accepted = new Set<string>();
-    for (const transport of TRANSPORTS) {
-      for (let mask = 0; mask < 2 ** FEATURE_IDS.length; mask++) {
-        const features = FEATURE_IDS.filter((_, i) => mask & (2 ** i));
-        const flags = { directory: NAME, description: DESCRIPTION, transport, pm: 'npm' };
-        const resolve = (more: { auth?: string; store?: string }) =>
-          resolveAnswers(
-            { ...flags, ...more, features: features.join(','), yes: true },
-            { cwd: '/tmp', env: {}, interactive: false },
-          );
-        const first = await resolve({}).catch(() => undefined);
-        if (!first) continue;
-        // --auth and --store are answers only where a chosen feature uses them; elsewhere the flag is refused.
-        const auths = authMatters(first.answers) ? AUTH_KINDS : [undefined];
-        const stores = storeMatters(first.answers) ? STORES : [undefined];
-        if (!authMatters(first.answers)) await expect(resolve({ auth: 'oauth' })).rejects.toThrow(/--auth answers/);
-        if (!storeMatters(first.answers)) await expect(resolve({ store: 'redis' })).rejects.toThrow(/--store answers/);
-        for (const auth of auths) {
-          for (const store of stores) {
-            const a = (await resolve({ auth, store })).answers;
-            accepted.add(comboId(a));
-            expect(ids.has(comboId(a)), comboId(a)).toBe(true);
-          }
-        }
+    // Each checked combination, given as flags to the CLI's own answer resolution, comes back as itself.
+    for (const a of space) {
+      const resolve = (more: { auth?: string; store?: string }) =>
+        resolveAnswers(
+          {
+            directory: NAME,
+            description: DESCRIPTION,
+            transport: a.transport,
+            pm: a.pm,
+            features: a.features.join(','),
+            yes: true,
+            ...more,
+          },
+          { cwd: '/tmp', env: {}, interactive: false },
+        );
+      const got = await resolve({
+        auth: authMatters(a) ? a.auth : undefined,
+        store: storeMatters(a) ? a.store : undefined,
+      });
+      expect(comboId(got.answers), comboId(a)).toBe(comboId(a));
+      expect(got.answers).toEqual(a);
+      // --auth and --store are answers only where a chosen feature uses them; elsewhere the flag is refused.
+      if (!authMatters(a)) await expect(resolve({ auth: 'oauth' })).rejects.toThrow(/--auth answers/);
+      if (!storeMatters(a)) await expect(resolve({ store: 'redis' })).rejects.toThrow(/--store answers/);
+    }
+    // What it leaves out is what the CLI refuses or completes: an HTTP-only feature on stdio, a feature without
+    // what it requires.
+    for (const id of FEATURE_IDS) {
+      for (const transport of TRANSPORTS) {
+        const got = await resolveAnswers(
+          { directory: NAME, transport, features: id, yes: true },
+          { cwd: '/tmp', env: {}, interactive: false },
+        ).catch(() => undefined);
+        expect(got === undefined, `${transport}: ${id} refused`).toBe(!accepted(transport, withRequired([id])));
+        if (got) expect(accepted(transport, got.answers.features), `${transport}: ${id}`).toBe(true);
       }
     }
-    expect(accepted.size).toBe(space.length);
     console.log(
       `answer space: ${space.length} combinations (${TRANSPORTS.map((t) => `${t}: ${featureSets(t).length} feature sets`).join(', ')}; ${FEATURE_IDS.length} features), + ${pmProjects().length} with other package managers`,
     );
+  });
+
+  it("is counted right in this repository's README", async () => {
+    const readme = (await readFile(path.join(ROOT, 'README.md'), 'utf8')).replace(/\s+/g, ' ');
+    expect(readme).toContain(`${projects.length} projects with the other package managers`);
+    expect(readme).toContain(`an all-pairs covering set (${pairwiseSet(space).length} projects`);
+  });
+
+  it('holds every pair of option values that any accepted combination holds', () => {
+    const had = new Set(space.flatMap(pairsOf));
+    const missing = allPairs()
+      .filter(([x, y]) => feasible([x!, y!]))
+      .map(([x, y]) => `${x} & ${y}`)
+      .filter((pair) => !had.has(pair));
+    expect(missing).toEqual([]);
+    // and none that no accepted combination holds: the rule above is not vacuous.
+    for (const pair of had) expect(feasible(pair.split(' & ')), pair).toBe(true);
+    const httpOnly = FEATURE_IDS.find((id) => feature(id).httpOnly);
+    if (httpOnly) expect(feasible(['transport=stdio', `${httpOnly}=on`])).toBe(false);
   });
 
   it('has covering sets that cover', () => {
@@ -94,7 +128,7 @@ describe('the answer space (test/space.ts)', () => {
         tested.some((a) => authMatters(a) && a.auth === auth),
         auth,
       ).toBe(true);
-    for (const id of FEATURE_IDS.filter((f) => feature(f).usesStore)) {
+    for (const id of storeUsers(FEATURE_IDS)) {
       for (const store of STORES) {
         expect(
           tested.some((a) => a.features.includes(id) && a.store === store),
@@ -134,9 +168,8 @@ const lineOf = (content: string, re: RegExp) => content.split('\n').find((l) => 
 /** Template debris in a rendered file (docs/TEMPLATES.md, "File rules"): what is wrong, with an example line. */
 export function debrisIn(content: string): { what: string; example?: string }[] {
   const out: { what: string; example?: string }[] = [];
-  // GitHub Actions expressions (`${{ matrix.node }}`) are meant to be there.
-  const text = content.replace(/\$\{\{ [\w.-]+ \}\}/g, '');
-  if (/\{\{|\}\}/.test(text)) out.push({ what: 'template syntax left over', example: lineOf(text, /\{\{|\}\}/) });
+  const leftover = templateSyntax(content);
+  if (leftover !== undefined) out.push({ what: 'template syntax left over', example: leftover });
   if (content.trim() === '') out.push({ what: 'empty' });
   if (/\n[ \t]*\n[ \t]*\n/.test(content)) out.push({ what: 'two or more blank lines in a row' });
   if (/^[ \t]*\n/.test(content)) out.push({ what: 'starts with a blank line' });
@@ -152,6 +185,8 @@ describe('the debris check', () => {
     expect(found('run: ${{ matrix.node }}\n')).toEqual([]);
     expect(found('a {{name}}\n')).toEqual(['template syntax left over']);
     expect(found('a }}\n')).toEqual(['template syntax left over']);
+    expect(found(`call '{"query":{"area":"CA"}}'\n`)).toEqual([]);
+    expect(found(`call '{"query":{"area":"CA"}}}'\n`)).toEqual(['template syntax left over']);
     expect(found(' \n')).toContain('empty');
     expect(found('a\n\n\nb\n')).toEqual(['two or more blank lines in a row']);
     expect(found('a\n \n\t\nb\n')).toContain('two or more blank lines in a row');
