@@ -51,8 +51,8 @@ export interface Running {
   /** What the server has printed so far. */
   logs(): string;
   /**
-   * What it has printed once its pending log lines are out: the generated server writes them in batches, at
-   * least every 100 ms (the generated README says so). With `until`, it waits up to 5 s more for a line that matches.
+   * What it has printed once the lines in transit are in: the server writes each line as it logs it, and the
+   * pipe brings it here a moment later. With `until`, it waits up to 5 s more for a line that matches.
    */
   settledLogs(until?: RegExp): Promise<string>;
   stop(): Promise<void>;

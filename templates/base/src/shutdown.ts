@@ -3,6 +3,9 @@ import type { Logger } from './logger.js';
 /**
  * Runs `stop` once on SIGTERM or SIGINT, then exits 0; exits 1 if it fails or takes longer than `timeoutMs`.
  * `stop` should stop taking work, let in-flight work finish, then release resources.
+ *
+ * The logger writes each line as it is logged (src/logger.ts): `shutting down`, then `stopped` or the
+ * failure, are on stderr, in that order, before the process exits.
  */
 export function onShutdown(
   logger: Logger,
@@ -16,18 +19,15 @@ export function onShutdown(
     logger.info({ signal }, 'shutting down');
     setTimeout(() => {
       logger.error({ timeoutMs }, 'shutdown timed out; exiting with work in flight');
-      logger.flush();
       process.exit(1);
     }, timeoutMs).unref();
     stop(signal).then(
       () => {
         logger.info({}, 'stopped');
-        logger.flush();
         process.exit(0);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        logger.flush();
         process.exit(1);
       },
     );

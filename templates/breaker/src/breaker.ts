@@ -70,17 +70,23 @@ function createBreaker(name: string, config: Config['breaker'], logger: Logger):
 
   // Each attempt counts on its own against the circuit; retries wrap them all. An open circuit is never
   // retried: failing fast is its point.
-  const retrying: IPolicy = wrap(
-    retry(
-      handleWhen((error) => isFailure(error) && !(error instanceof BrokenCircuitError)),
-      {
-        maxAttempts: config.retries,
-        // Exponential with decorrelated jitter, so that replicas do not retry in lockstep.
-        backoff: new ExponentialBackoff({ initialDelay: config.retryDelayMs, maxDelay: 5_000 }),
-      },
-    ),
-    circuit,
+  const retries = retry(
+    handleWhen((error) => isFailure(error) && !(error instanceof BrokenCircuitError)),
+    {
+      maxAttempts: config.retries,
+      // Exponential with decorrelated jitter, so that replicas do not retry in lockstep.
+      backoff: new ExponentialBackoff({ initialDelay: config.retryDelayMs, maxDelay: 5_000 }),
+    },
   );
+  // At debug, as each attempt is (src/upstream.ts): the calls that finally fail are logged by the caller.
+  retries.onRetry((event) => {
+    const err = 'error' in event ? event.error : undefined;
+    logger.debug(
+      { breaker: name, attempt: event.attempt, delayMs: Math.round(event.delay), err },
+      'retrying',
+    );
+  });
+  const retrying: IPolicy = wrap(retries, circuit);
 
   const breaker: Breaker = {
     name,
