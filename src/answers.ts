@@ -196,7 +196,9 @@ export function refusals(
 ): void {
   const reasons = options.flatMap((o) =>
     optionApplies(o, features)
-      ? (o.refuses?.(answers[o.id]!, { transport, features }) ?? []).map((r) => [o, r] as const)
+      ? (o.refuses?.(answers[o.id]!, { transport, features, options: answers }) ?? []).map(
+          (r) => [o, r] as const,
+        )
       : [],
   );
   if (reasons.length === 0) return;
@@ -271,19 +273,37 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
   );
   await ctx.onDirectory?.(directory);
   const name = recorded?.name ?? flags.name ?? (await nameOf(directory, ask));
+  const before = recorded?.features ?? [];
+  // A project recorded before an option existed had its default (the runtime: node).
+  const start = { ...optionDefaults(), ...recorded } as Record<string, string>;
+  const options: Record<string, string> = {};
+
+  // Project-level options (the runtime) first: they decide which transports and features the defaults offer.
+  const project = OPTIONS.filter((o) => o.scope === 'project');
+  for (const o of project) {
+    // Asked only when it is a choice: a transport given as a flag may leave one value (stdio: node).
+    const transport = recorded?.transport ?? given.transport;
+    const fitting = valuesOf(o).filter(
+      (v) => transport === undefined || (o.refuses?.(v, { transport, features: [], options }) ?? []).length === 0,
+    );
+    const value = given.options[o.id as OptionId] ?? (fitting.length === 1 ? fitting[0] : undefined);
+    options[o.id] = await option(o, value, start[o.id]!, before);
+  }
+  const fits = (transport: string, features: readonly string[]) =>
+    project.every((o) => (o.refuses?.(options[o.id]!, { transport, features, options }) ?? []).length === 0);
+  const defaultTransport = [DEFAULTS.transport, ...TRANSPORTS].find((t) => fits(t, [])) ?? DEFAULTS.transport;
   const transport =
     recorded?.transport ??
     (await settle(
       given.transport,
-      DEFAULTS.transport,
-      (p) => p.transport(DEFAULTS.transport),
+      defaultTransport,
+      (p) => p.transport(defaultTransport),
       'transport',
       `--transport <${TRANSPORTS.join('|')}>`,
     ));
 
   // Features: the recorded ones plus those requested (add), or the chosen set (create).
-  const before = recorded?.features ?? [];
-  const choices = recommendedFeatures(transport);
+  const choices = recommendedFeatures(transport).filter((id) => fits(transport, [id]));
   const requested =
     recorded || flags.features !== undefined
       ? parseFeatureList(flags.features ?? '', transport)
@@ -296,9 +316,13 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
           'all that fit the transport',
         );
   const features = normalizeFeatures([...before, ...requested], transport, recorded);
+  for (const o of OPTIONS) {
+    if (o.scope !== 'project') options[o.id] = await option(o, given.options[o.id as OptionId], start[o.id]!, features);
+  }
+  refusals(transport, features, options);
 
   // Options: open when the first feature they answer for comes in (a project-level option: always).
-  const option = async (o: Option, value: string | undefined, start: string): Promise<string> => {
+  async function option(o: Option, value: string | undefined, start: string, features: readonly FeatureId[]): Promise<string> {
     const flag = `--${o.id}`;
     const users = optionUsers(o, features);
     const usersText = optionUsersText(o);
@@ -329,6 +353,8 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
       }
       return value ?? start;
     }
+    // A project-level option (the runtime) came after scripts were written: without a terminal, its default.
+    if (o.scope === 'project' && value === undefined && !ctx.interactive) return start;
     // `add` without the flag and without a terminal takes the recorded answer: the project's own default.
     if (recorded && value === undefined && !ctx.interactive) return start;
     return settle(
@@ -338,11 +364,7 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
       `${o.what}${users.length > 0 && o.scope !== 'project' ? ` for ${users.join(' and ')}` : ''}`,
       `${flag} <${valuesOf(o).join('|')}>`,
     );
-  };
-  const start: Record<string, string> = recorded ?? optionDefaults();
-  const options: Record<string, string> = {};
-  for (const o of OPTIONS) options[o.id] = await option(o, given.options[o.id as OptionId], start[o.id]!);
-  refusals(transport, features, options);
+  }
 
   const description = recorded?.description ?? (flags.description?.trim() || DEFAULTS.description);
   const pm = recorded?.pm ?? given.pm ?? detectPm(ctx.env);

@@ -81,7 +81,10 @@ export interface OptionDefinition<Id extends string = string, V extends string =
    * transport): one reason per refused feature or transport, `feature: why`. Any reason refuses the answers with
    * exit 2, naming each.
    */
-  refuses?(value: V, answers: { transport: string; features: readonly string[] }): string[];
+  refuses?(
+    value: V,
+    answers: { transport: string; features: readonly string[]; options: Readonly<Record<string, string>> },
+  ): string[];
 }
 
 /** Types an option; `const` keeps its id and values literal, so that the answers are typed from the registry. */
@@ -132,6 +135,8 @@ export interface BaseDefinition {
   redis: { dependencies: Deps; devDependencies: Deps };
   /** Sections before the features' sections, and after them. */
   env: { first: readonly EnvSection[]; last: readonly EnvSection[] };
+  /** Added when a name of the template context is true, e.g. `workers` (the runtime option's value). */
+  when?: Readonly<Record<string, { dependencies: Deps; devDependencies: Deps }>>;
   /** Options every project has, whatever its features (`scope: 'project'`). */
   options?: readonly OptionDefinition[];
 }

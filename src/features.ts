@@ -24,7 +24,7 @@ export type FeatureId = (typeof REGISTRY)[number]['id'];
 export type Feature = Omit<FeatureDefinition<FeatureId>, 'requires'> & { requires: readonly FeatureId[] };
 
 /** Every option a feature declares, as its literal type: its id and its values. */
-type DeclaredOption = (typeof REGISTRY)[number]['options'][number];
+type DeclaredOption = (typeof REGISTRY)[number]['options'][number] | (typeof BASE_DEFINITION)['options'][number];
 export type OptionId = DeclaredOption['id'];
 /** The answers the options give: `{ auth: 'apikey' | 'oauth'; store: 'memory' | 'redis' }`. */
 export type OptionAnswers = { [O in DeclaredOption as O['id']]: O['values'][number]['value'] };

@@ -118,7 +118,15 @@ function optionChoices(transport: Transport, set: FeatureId[]): Answers[] {
     if (!matters(o, out[0]!)) continue;
     out = out.flatMap((a) => valuesOf(o).map((v) => ({ ...a, [o.id]: v })));
   }
-  return out;
+  return out.filter((a) => refusedBy(a).length === 0);
+}
+
+/** What the options' values refuse in these answers (a runtime that cannot serve a feature): the CLI's exit 2. */
+export function refusedBy(a: Answers): string[] {
+  const options = Object.fromEntries(OPTIONS.map((o) => [o.id, valueOf(a, o)]));
+  return OPTIONS.flatMap((o) =>
+    matters(o, a) ? (o.refuses?.(valueOf(a, o), { transport: a.transport, features: a.features, options }) ?? []) : [],
+  );
 }
 
 /**
@@ -199,7 +207,12 @@ export function feasible(values: readonly string[]): boolean {
     while (!accepted(t, max)) max = max.filter((f) => feature(f).requires.every((r) => max.includes(r)));
     return extras.some((extra) => {
       const set = closed([...on, ...extra]);
-      return set.every((id) => max.includes(id)) && OPTIONS.every((o) => optionOk(set, o));
+      if (!set.every((id) => max.includes(id)) || !OPTIONS.every((o) => optionOk(set, o))) return false;
+      // And nothing an option's value refuses (a runtime that cannot serve the transport or a feature).
+      const chosen = Object.fromEntries(
+        OPTIONS.map((o) => [o.id, want.get(o.id) ?? o.default]).filter(([, v]) => v !== '-'),
+      ) as Partial<OptionAnswers>;
+      return refusedBy(answers(t, set, chosen)).length === 0;
     });
   });
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 type TemplateSpecification = ReturnType<typeof import('handlebars').precompile>;
 import type { Answers } from '../answers.js';
-import type { EnvSection, Text } from '../feature-api.js';
+import type { BaseDefinition, EnvSection, Text } from '../feature-api.js';
 import {
   BASE,
   FEATURES,
@@ -293,6 +293,7 @@ function withDependencies(json: string, a: Answers, ctx: TemplateContext): strin
   const sets: { dependencies: Deps; devDependencies: Deps }[] = [BASE, ...a.features.map(feature)];
   if (ctx.http) sets.push(BASE.http);
   if (ctx.redis) sets.push(BASE.redis);
+  for (const [name, set] of Object.entries((BASE as BaseDefinition).when ?? {})) if (ctx[name] === true) sets.push(set);
   const dependencies = Object.assign({}, ...sets.map((s) => s.dependencies)) as Record<string, string>;
   const devDependencies = Object.assign({}, ...sets.map((s) => s.devDependencies)) as Record<string, string>;
   // `packageManager` names the version that ran `create` (corepack installs with it), or is left out when unknown:

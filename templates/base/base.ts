@@ -1,4 +1,5 @@
 import type { BaseDefinition } from '../../src/feature-api.js';
+import { runtime } from './options.js';
 
 /** What every generated project has, whatever the features (docs/ARCHITECTURE.md, "Feature modules"). */
 export default {
@@ -143,4 +144,8 @@ export default {
       },
     ],
   },
+  when: {
+    workers: { dependencies: {}, devDependencies: { wrangler: '^4.164.0' } },
+  },
+  options: [runtime],
 } satisfies BaseDefinition;

@@ -18,3 +18,35 @@ export const store = defineOption({
   default: 'memory',
   question: (users) => `Where should ${users.join(' and ')} keep ${users.length > 1 ? 'their' : 'its'} state?`,
 });
+
+/** What runs the HTTP server: Node (with stdio and Docker), or Cloudflare Workers (the same app, deployed with wrangler). */
+export const runtime = defineOption({
+  id: 'runtime',
+  what: 'runtime',
+  placeholder: 'runtime',
+  help: 'what runs the server: node, or Cloudflare workers',
+  scope: 'project',
+  values: [
+    { value: 'node', label: 'Node.js', hint: 'HTTP and stdio, Docker; the same app also runs on Bun and Deno' },
+    { value: 'workers', label: 'Cloudflare Workers', hint: 'HTTP only, deployed with wrangler' },
+  ],
+  default: 'node',
+  question: () => 'What will run the server?',
+  refuses(value, { transport, features, options }) {
+    if (value !== 'workers') return [];
+    const reasons: Record<string, string> = {
+      stdio: 'a Worker has no standard input and output: use --transport http',
+      docker: 'a Worker is deployed with wrangler, not as a container',
+      metrics: 'each Worker isolate keeps its own counters, which no Prometheus can scrape',
+      logging: "pino's Node destination does not exist on Workers; the base logger writes the same JSON lines",
+      tracing: 'the OpenTelemetry Node SDK does not run on Workers',
+    };
+    return [
+      ...(transport === 'http' ? [] : [`--transport ${transport}: ${reasons.stdio}`]),
+      ...features.filter((id) => id in reasons).map((id) => `${id}: ${reasons[id]}`),
+      ...(options.store === 'redis' && features.some((id) => id === 'cache' || id === 'ratelimit')
+        ? ['--store redis: the Redis client needs TCP sockets that Workers do not give it; use --store memory']
+        : []),
+    ];
+  },
+});

@@ -53,7 +53,15 @@ describe('create: defaults, then flags, then questions (interactive only), else 
   it('takes every answer from flags without asking', async () => {
     const s = scripted({});
     const r = await resolveAnswers(
-      { directory: 'srv', transport: 'http', features: 'auth,cache', auth: 'oauth', store: 'redis', pm: 'pnpm' },
+      {
+        directory: 'srv',
+        transport: 'http',
+        features: 'auth,cache',
+        auth: 'oauth',
+        store: 'redis',
+        pm: 'pnpm',
+        runtime: 'node',
+      },
       { ...base, interactive: true, prompter: s.prompter },
     );
     expect(s.asked).toEqual([]);
@@ -84,14 +92,20 @@ describe('create: defaults, then flags, then questions (interactive only), else 
   });
 
   it('asks only what flags left open, when interactive', async () => {
-    const s = scripted({ transport: 'both', features: ['auth', 'cache'], auth: 'oauth', store: 'redis' });
+    const s = scripted({
+      runtime: 'node',
+      transport: 'both',
+      features: ['auth', 'cache'],
+      auth: 'oauth',
+      store: 'redis',
+    });
     const r = await resolveAnswers({ directory: 'x' }, { ...base, interactive: true, prompter: s.prompter });
-    expect(s.asked).toEqual(['transport', 'features', 'auth', 'store']);
+    expect(s.asked).toEqual(['runtime', 'transport', 'features', 'auth', 'store']);
     expect(r.answers).toMatchObject({ transport: 'both', features: ['auth', 'cache'], auth: 'oauth', store: 'redis' });
   });
 
   it('names the features the store is for when it asks', async () => {
-    const s = scripted({ store: 'redis' });
+    const s = scripted({ store: 'redis', runtime: 'node' });
     await resolveAnswers(
       { directory: 'x', transport: 'http', features: 'cache,metrics' },
       { ...base, interactive: true, prompter: s.prompter },
@@ -119,9 +133,9 @@ describe('create: defaults, then flags, then questions (interactive only), else 
   });
 
   it('does not ask auth or store for features that do not need them', async () => {
-    const s = scripted({ directory: 'x', transport: 'stdio', features: ['logging'] });
+    const s = scripted({ directory: 'x', runtime: 'node', transport: 'stdio', features: ['logging'] });
     const r = await resolveAnswers({}, { ...base, interactive: true, prompter: s.prompter });
-    expect(s.asked).toEqual(['directory', 'transport', 'features']);
+    expect(s.asked).toEqual(['directory', 'runtime', 'transport', 'features']);
     expect(r.answers.features).toEqual(['logging']);
   });
 
@@ -199,6 +213,7 @@ describe('add: the recorded answers, then flags, then questions (interactive onl
     features: ['logging'],
     auth: 'apikey',
     store: 'memory',
+    runtime: 'node',
     pm: 'pnpm',
   };
   const add = (features: string, flags: object = {}, over: Partial<Answers> = {}, interactive = false) =>

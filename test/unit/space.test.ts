@@ -57,6 +57,7 @@ describe('the answer space (test/space.ts)', () => {
             transport: a.transport,
             pm: a.pm,
             features: a.features.join(','),
+            runtime: a.runtime,
             yes: true,
             ...more,
           },
