@@ -275,7 +275,7 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
   const name = recorded?.name ?? flags.name ?? (await nameOf(directory, ask));
   const before = recorded?.features ?? [];
   // A project recorded before an option existed had its default (the runtime: node).
-  const start = { ...optionDefaults(), ...recorded } as Record<string, string>;
+  const start = { ...optionDefaults(), ...recorded } as unknown as Record<string, string>;
   const options: Record<string, string> = {};
 
   // Project-level options (the runtime) first: they decide which transports and features the defaults offer.

@@ -18,6 +18,7 @@ const answers = (over: Partial<Answers> = {}): Answers => ({
   features: [...FEATURE_IDS],
   auth: 'apikey',
   store: 'memory',
+  runtime: 'node',
   pm: 'npm',
   ...over,
 });
