@@ -90,14 +90,6 @@ export default defineFeature({
           default: 'false',
           description: 'true turns tracing off whatever the other settings.',
         },
-        {
-          name: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
-          note: 'Off by default: arguments and results may hold personal data or secrets.',
-          schema: 'z.stringbool().default(false)',
-          default: 'false',
-          description:
-            'true records tool arguments and results on spans (`gen_ai.tool.call.arguments`, `gen_ai.tool.call.result`).',
-        },
       ],
     },
   ],
