@@ -12,6 +12,7 @@ const answers = (features: Answers['features'], transport: Answers['transport'] 
   features,
   auth: 'apikey',
   store: 'memory',
+  runtime: 'node',
   pm: 'npm',
 });
 

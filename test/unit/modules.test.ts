@@ -28,6 +28,7 @@ const base = {
   transport: 'http',
   auth: 'apikey',
   store: 'memory',
+  runtime: 'node',
   pm: 'npm',
 } as const;
 
