@@ -86,6 +86,8 @@ describe('interactive (a real pty)', () => {
     const s = pty(['--no-install', '--no-git'], work);
     await s.waitFor('Where should the project go?');
     s.type(`pty-app${ENTER}`);
+    await s.waitFor('What will run the server?');
+    s.type(ENTER);
     await s.waitFor('Which transport?');
     s.type(ENTER);
     await s.waitFor('Which production features?');
@@ -113,7 +115,7 @@ describe('interactive (a real pty)', () => {
   it('Ctrl-C at a question exits 130, writes nothing and says so once', async () => {
     const before = await snapshot(work);
     const s = pty(['cancelled-app', '--no-install', '--no-git'], work);
-    await s.waitFor('Which transport?');
+    await s.waitFor('What will run the server?');
     s.type(CTRL_C);
     expect(await s.exit).toBe(130);
     expect(await snapshot(work)).toEqual(before);
@@ -164,6 +166,8 @@ describe('interactive (a real pty)', () => {
     await s.waitFor('is not empty');
     expect(s.screen()).not.toContain('Which transport?');
     s.type(`${DOWN}${ENTER}`);
+    await s.waitFor('What will run the server?');
+    s.type(ENTER);
     await s.waitFor('Which transport?');
     s.type(ENTER);
     await s.waitFor('Which production features?');
