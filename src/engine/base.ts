@@ -41,7 +41,10 @@ export function createArgs(dir: string, a: Answers): string[] {
     a.transport,
     '--features',
     a.features.join(','),
-    ...OPTIONS.filter((o) => optionApplies(o, a.features)).flatMap((o) => [`--${o.id}`, a[o.id]]),
+    // A project-level option at its default is left out: versions before it (0.2.0 and older) know no such flag.
+    ...OPTIONS.filter((o) => optionApplies(o, a.features))
+      .filter((o) => o.scope !== 'project' || a[o.id] !== o.default)
+      .flatMap((o) => [`--${o.id}`, a[o.id]]),
     '--pm',
     a.pm,
   ];

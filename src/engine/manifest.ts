@@ -58,6 +58,12 @@ export async function readManifest(root: string): Promise<Manifest> {
     throw damaged(file, (err as Error).message);
   }
   const a = m?.answers;
+  // A project recorded before a project-level option existed (the runtime, in 0.3.0) had its default.
+  for (const o of OPTIONS) {
+    if (a && o.scope === 'project' && (a as Record<string, unknown>)[o.id] === undefined) {
+      (a as Record<string, unknown>)[o.id] = o.default;
+    }
+  }
   const ok =
     a &&
     typeof a.name === 'string' &&
