@@ -94,7 +94,8 @@ export async function readmeEntry(dir: string, runtime: 'bun' | 'deno'): Promise
   const line = readme.slice(at, readme.indexOf('\n', at));
   const commands = [...line.matchAll(/`([^`]+)`/g)]
     .map((m) => m[1]!)
-    .filter((span) => span !== file)
+    // The spans that are commands (the line also names files, such as `.env`).
+    .filter((span) => /^(bun|deno|npm|pnpm|yarn) /.test(span))
     .map((span) => span.split(' '));
   const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
   if (!block) throw new Error(`README.md has no TypeScript block after its ${file} line`);
