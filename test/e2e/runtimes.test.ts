@@ -29,8 +29,6 @@ import {
  * installed fails this file instead of skipping it (test/helpers.ts missingTool).
  */
 
-type Check = 'modern' | 'legacy' | '401' | '403' | '413' | '429';
-
 interface Project {
   args: string[];
   /** The runtimes that serve it. */
@@ -74,21 +72,9 @@ const PROJECTS: Record<string, Project> = {
 const LIMIT = 5;
 const MAX_BODY_BYTES = 65_536;
 
-/**
- * What fails with today's templates, and why. Such a case must fail, with output that matches its `signature`: it
- * is reported as failing when it passes (a template fix landed: delete its entry) or when it fails for another
- * reason. Nothing is skipped. Empty: every runtime passes every check (2026-12: wrangler 4.164 / workerd
- * 2026-11-17, Bun 1.4, Deno 2.9).
- */
-interface KnownFailure {
-  reason: string;
-  /** What the error or the server's output says. */
-  signature: RegExp;
-}
-
-function knownFailure(_runtime: Runtime, _project: string, _check: Check): KnownFailure | undefined {
-  return undefined;
-}
+// No known failures (2026-12: wrangler 4.164 / workerd 2026-11-17, Bun 1.4, Deno 2.9): the table of checks that
+// failed on a runtime (package.json read from disk, Node's getConnInfo, a hand-written Worker entry) went with the
+// fixes. A check that fails now is a regression.
 
 // Installed before the tests are collected, so that a runtime that is not there is a visible skip (or, in CI, a
 // failure), never a test that passes because it expected to fail.
@@ -150,8 +136,7 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
       );
     });
 
-    function check(id: Check, title: string, body: (s: RuntimeServer) => Promise<void>) {
-      const known = knownFailure(runtime, name, id);
+    function check(title: string, body: (s: RuntimeServer) => Promise<void>) {
       const run = async () => {
         let s: RuntimeServer | undefined;
         try {
@@ -165,28 +150,19 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
         }
       };
       if (skip !== undefined) return it.skip(title, () => {});
-      if (!known) return it(title, run);
-      it(`${title} [fails today: ${known.reason}]`, async () => {
-        await expect(run(), 'this known failure is fixed: delete its entry in knownFailure').rejects.toThrow(
-          known.signature,
-        );
-      });
+      return it(title, run);
     }
 
-    check(
-      'modern',
-      '2026-07-28 client: tools listed and called, config://upstream read, weather_alerts got',
-      async (s) => {
-        await mcpSession(s.url, 'modern', auth());
-      },
-    );
+    check('2026-07-28 client: tools listed and called, config://upstream read, weather_alerts got', async (s) => {
+      await mcpSession(s.url, 'modern', auth());
+    });
 
-    check('legacy', '2025 client: tools listed and called, config://upstream read, weather_alerts got', async (s) => {
+    check('2025 client: tools listed and called, config://upstream read, weather_alerts got', async (s) => {
       await mcpSession(s.url, 'legacy', auth());
     });
 
     if (project.auth) {
-      check('401', '401 with a Bearer challenge without an API key or with a wrong one', async (s) => {
+      check('401 with a Bearer challenge without an API key or with a wrong one', async (s) => {
         const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-key-of-this-server' }];
         for (const headers of attempts) {
           const r = await rawPost(s.url, headers, '{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
@@ -196,7 +172,7 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
       });
     }
 
-    check('403', '403 for a Host that is not the loopback server’s (DNS rebinding)', async (s) => {
+    check('403 for a Host that is not the loopback server’s (DNS rebinding)', async (s) => {
       const r = await rawPost(
         s.url,
         { host: 'evil.example', ...auth() },
@@ -205,7 +181,7 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
       expect(r.status).toBe(403);
     });
 
-    check('413', '413 for a body over MAX_BODY_BYTES', async (s) => {
+    check('413 for a body over MAX_BODY_BYTES', async (s) => {
       const text = 'x'.repeat(MAX_BODY_BYTES + 1024);
       const body = JSON.stringify({
         jsonrpc: '2.0',
@@ -219,7 +195,7 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
 
     // Last: it uses up the minute's tool calls.
     if (project.ratelimit) {
-      check('429', `429 with Retry-After past RATE_LIMIT_PER_MINUTE=${LIMIT}`, async (s) => {
+      check(`429 with Retry-After past RATE_LIMIT_PER_MINUTE=${LIMIT}`, async (s) => {
         const statuses: number[] = [];
         let retryAfter: string | null = null;
         for (let i = 0; i <= LIMIT; i++) {
