@@ -289,6 +289,12 @@ export function snapshotProjects(): Record<string, Answers> {
   return {
     'minimal-stdio': answers('stdio', []),
     'all-http-apikey-memory': answers('http', allFeatures('http'), { auth: 'apikey', store: 'memory' }),
-    'all-both-oauth-redis': answers('both', allFeatures('both'), lastValues()),
+    // The last value of every option but the runtime: Workers refuse stdio, Docker and Redis.
+    'all-both-oauth-redis': answers('both', allFeatures('both'), { ...lastValues(), runtime: 'node' }),
+    'workers-http-apikey-memory': answers(
+      'http',
+      allFeatures('http').filter((id) => refusedBy(answers('http', [id], { runtime: 'workers' })).length === 0),
+      { runtime: 'workers', auth: 'apikey', store: 'memory' },
+    ),
   };
 }

@@ -6,73 +6,75 @@ import {
   echoCall,
   mcpSession,
   rawPost,
-  RUNTIMES,
   runtimeTools,
   startRuntime,
-  writeTemporaryEntries,
+  writeReadmeEntries,
+  type ReadmeEntry,
   type Runtime,
   type RuntimeServer,
 } from './runtimes.js';
 
 /**
- * The same generated HTTP app served by Node (the reference), Cloudflare Workers (workerd under `wrangler dev`), Bun
- * and Deno, and the same checks against each: both protocol eras with the SDK client (tools listed and called, a
- * resource read and a prompt got when the project has them), 401 without an API key, 403 for a foreign Host, 413
- * past MAX_BODY_BYTES, 429 past RATE_LIMIT_PER_MINUTE.
+ * Generated HTTP projects served by the runtimes they are made for, and the same checks against each: both protocol
+ * eras with the SDK client (tools listed and called, the example resource read and the example prompt got), 401
+ * without an API key or with a wrong one, 403 for a foreign Host, 413 past MAX_BODY_BYTES, 429 with Retry-After past
+ * RATE_LIMIT_PER_MINUTE.
  *
- * The runtimes' npm packages are installed into .ci/.runtimes (runtimes.ts); with CI set, one that cannot be
+ * - A node project on Node (src/http.ts, the reference), and on Bun and Deno with the entries its README shows
+ *   (written into the project exactly as the README has them, and run with the README's commands).
+ * - A `--runtime workers` project as generated, under its own `wrangler dev` (workerd), and on Node (src/http.ts,
+ *   where its own tests run the app).
+ *
+ * Bun's and Deno's npm packages are installed into .ci/.runtimes (runtimes.ts); with CI set, one that cannot be
  * installed fails this file instead of skipping it (test/helpers.ts missingTool).
  */
 
-type Check = 'modern' | 'legacy' | '401' | '403' | '413' | '429';
-
 interface Project {
   args: string[];
+  /** The runtimes that serve it. */
+  runtimes: Runtime[];
   auth: boolean;
   ratelimit: boolean;
 }
 
+const ON_NODE: Runtime[] = ['node', 'bun', 'deno'];
+const ON_WORKERS: Runtime[] = ['workers', 'node'];
+const WORKERS = ['--runtime', 'workers', '-t', 'http'];
+
 const PROJECTS: Record<string, Project> = {
   // Every feature: API keys (rate limits keyed by the key), logging (pino), metrics, tracing (no endpoint), ...
-  all: { args: ['-t', 'http', '-f', 'all', '--auth', 'apikey', '--store', 'memory'], auth: true, ratelimit: true },
-  minimal: { args: ['-t', 'http', '-f', 'tests'], auth: false, ratelimit: false },
-  // No authentication: rate limits keyed by the client's address, which each runtime gives differently.
-  anonymous: { args: ['-t', 'http', '-f', 'ratelimit,health'], auth: false, ratelimit: true },
+  all: {
+    args: ['-t', 'http', '-f', 'all', '--auth', 'apikey', '--store', 'memory'],
+    runtimes: ON_NODE,
+    auth: true,
+    ratelimit: true,
+  },
+  minimal: { args: ['-t', 'http', '-f', 'tests'], runtimes: ON_NODE, auth: false, ratelimit: false },
+  // No authentication: rate limits keyed by the client's address, which each runtime's entry gives.
+  anonymous: { args: ['-t', 'http', '-f', 'ratelimit,health'], runtimes: ON_NODE, auth: false, ratelimit: true },
+  // Every feature that Workers accept (the runtime refuses logging, metrics, tracing, docker and Redis).
+  'workers-all': {
+    args: [...WORKERS, '-f', 'auth,cache,breaker,ratelimit,health,tests', '--auth', 'apikey', '--store', 'memory'],
+    runtimes: ON_WORKERS,
+    auth: true,
+    ratelimit: true,
+  },
+  'workers-minimal': { args: [...WORKERS, '-f', 'tests'], runtimes: ON_WORKERS, auth: false, ratelimit: false },
+  // The address comes from CF-Connecting-IP.
+  'workers-anonymous': {
+    args: [...WORKERS, '-f', 'ratelimit,health'],
+    runtimes: ON_WORKERS,
+    auth: false,
+    ratelimit: true,
+  },
 };
 
 const LIMIT = 5;
 const MAX_BODY_BYTES = 65_536;
 
-/**
- * What fails with today's templates, and why (found 2026-12-06: wrangler 4.164 / workerd 2026-11-17, Bun 1.4,
- * Deno 2.9). Such a case must fail, with output that matches its `signature`: it is reported as failing when it
- * passes (a template fix landed: delete its entry) or when it fails for another reason. Nothing is skipped.
- * Delete this table once every runtime passes.
- */
-interface KnownFailure {
-  reason: string;
-  /** What the error or the server's output says. */
-  signature: RegExp;
-}
-
-const WORKER_DOES_NOT_START: KnownFailure = {
-  reason:
-    "src/server.ts reads ../package.json with readFileSync when imported; a Worker has no such file ('Uncaught Error: no such file or directory, readAll '/package.json''), so it does not start; behind it, with the logging feature, pino's browser build has no destination ('pino.destination is not a function'), with metrics prom-client's default metrics call process.cpuUsage ('The process.cpuUsage method is not implemented'), with rate limits getConnInfo (below)",
-  signature: /no such file or directory, readAll '\/package\.json'/,
-};
-const NODE_CONNINFO: KnownFailure = {
-  reason:
-    "src/rate-limit.ts keys anonymous callers by getConnInfo from @hono/node-server/conninfo, which reads Node's socket (c.env.incoming): every tools/call answers 500",
-  signature: /@hono\/node-server\/dist\/conninfo/,
-};
-
-function knownFailure(runtime: Runtime, project: string, check: Check): KnownFailure | undefined {
-  if (runtime === 'workers') return WORKER_DOES_NOT_START;
-  if ((runtime === 'bun' || runtime === 'deno') && project === 'anonymous') {
-    if (check === 'modern' || check === 'legacy' || check === '429') return NODE_CONNINFO;
-  }
-  return undefined;
-}
+// No known failures (2026-12: wrangler 4.164 / workerd 2026-11-17, Bun 1.4, Deno 2.9): the table of checks that
+// failed on a runtime (package.json read from disk, Node's getConnInfo, a hand-written Worker entry) went with the
+// fixes. A check that fails now is a regression.
 
 // Installed before the tests are collected, so that a runtime that is not there is a visible skip (or, in CI, a
 // failure), never a test that passes because it expected to fail.
@@ -89,11 +91,13 @@ afterAll(async () => {
 describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
   const dir = () => path.join(work, name);
   let env: Record<string, string>;
+  let entries: Record<'bun' | 'deno', ReadmeEntry> | undefined;
 
   beforeAll(async () => {
     const r = await cli([name, '--yes', '--no-git', ...project.args], { cwd: work, timeout: 600_000 });
     expect(r.exitCode, r.stderr).toBe(0);
-    await writeTemporaryEntries(dir(), name);
+    // Bun and Deno: the README's own entries, exactly as a user pastes them (they compile with the project).
+    if (project.runtimes.includes('bun')) entries = await writeReadmeEntries(dir());
     const build = await runIn(dir(), 'npm', ['run', 'build']);
     expect(build.exitCode, build.all).toBe(0);
     const dotenv = await readEnv(path.join(dir(), '.env'));
@@ -105,12 +109,24 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
     };
   });
 
-  describe.each(RUNTIMES)('on %s', (runtime) => {
-    const tool = tools[runtime];
-    const skip = typeof tool === 'string' ? undefined : tool.skip;
+  describe.each(project.runtimes)('on %s', (runtime) => {
+    const tool = runtime === 'bun' || runtime === 'deno' ? tools[runtime] : undefined;
+    const skip = typeof tool === 'object' ? tool.skip : undefined;
+    /** Bun and Deno: the README's commands, its last one with the runtime's installed binary (the others first). */
+    const serve = async (): Promise<string[]> => {
+      if (runtime !== 'bun' && runtime !== 'deno') return [];
+      const commands = entries![runtime].commands;
+      for (const before of commands.slice(0, -1)) {
+        const r = await runIn(dir(), before[0]!, before.slice(1));
+        expect(r.exitCode, r.all).toBe(0);
+      }
+      const last = commands.at(-1)!;
+      expect(last[0], `the README's command for ${runtime}`).toBe(runtime);
+      return [tool as string, ...last.slice(1)];
+    };
     let started: Promise<RuntimeServer> | undefined;
     // Started by the first check that needs it: a server that cannot start fails each check with its output.
-    const server = () => (started ??= startRuntime(runtime, tool as string, dir(), env));
+    const server = () => (started ??= serve().then((command) => startRuntime(runtime, dir(), env, command)));
     const auth = (): Record<string, string> =>
       project.auth ? { authorization: `Bearer ${env.MCP_API_KEYS!.split(',')[0]}` } : {};
     afterAll(async () => {
@@ -120,8 +136,7 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
       );
     });
 
-    function check(id: Check, title: string, body: (s: RuntimeServer) => Promise<void>) {
-      const known = knownFailure(runtime, name, id);
+    function check(title: string, body: (s: RuntimeServer) => Promise<void>) {
       const run = async () => {
         let s: RuntimeServer | undefined;
         try {
@@ -135,24 +150,19 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
         }
       };
       if (skip !== undefined) return it.skip(title, () => {});
-      if (!known) return it(title, run);
-      it(`${title} [fails today: ${known.reason}]`, async () => {
-        await expect(run(), 'this known failure is fixed: delete its entry in knownFailure').rejects.toThrow(
-          known.signature,
-        );
-      });
+      return it(title, run);
     }
 
-    check('modern', '2026-07-28 client: tools listed and called, resource and prompt when present', async (s) => {
+    check('2026-07-28 client: tools listed and called, config://upstream read, weather_alerts got', async (s) => {
       await mcpSession(s.url, 'modern', auth());
     });
 
-    check('legacy', '2025 client: tools listed and called, resource and prompt when present', async (s) => {
+    check('2025 client: tools listed and called, config://upstream read, weather_alerts got', async (s) => {
       await mcpSession(s.url, 'legacy', auth());
     });
 
     if (project.auth) {
-      check('401', '401 with a Bearer challenge without an API key or with a wrong one', async (s) => {
+      check('401 with a Bearer challenge without an API key or with a wrong one', async (s) => {
         const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-key-of-this-server' }];
         for (const headers of attempts) {
           const r = await rawPost(s.url, headers, '{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
@@ -162,7 +172,7 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
       });
     }
 
-    check('403', '403 for a Host that is not the loopback server’s (DNS rebinding)', async (s) => {
+    check('403 for a Host that is not the loopback server’s (DNS rebinding)', async (s) => {
       const r = await rawPost(
         s.url,
         { host: 'evil.example', ...auth() },
@@ -171,7 +181,7 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
       expect(r.status).toBe(403);
     });
 
-    check('413', '413 for a body over MAX_BODY_BYTES', async (s) => {
+    check('413 for a body over MAX_BODY_BYTES', async (s) => {
       const text = 'x'.repeat(MAX_BODY_BYTES + 1024);
       const body = JSON.stringify({
         jsonrpc: '2.0',
@@ -185,7 +195,7 @@ describe.each(Object.entries(PROJECTS))('%s project', (name, project) => {
 
     // Last: it uses up the minute's tool calls.
     if (project.ratelimit) {
-      check('429', `429 with Retry-After past RATE_LIMIT_PER_MINUTE=${LIMIT}`, async (s) => {
+      check(`429 with Retry-After past RATE_LIMIT_PER_MINUTE=${LIMIT}`, async (s) => {
         const statuses: number[] = [];
         let retryAfter: string | null = null;
         for (let i = 0; i <= LIMIT; i++) {

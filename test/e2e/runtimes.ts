@@ -1,6 +1,6 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { execa, type ResultPromise } from 'execa';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -8,26 +8,29 @@ import { missingTool, ROOT } from '../helpers.js';
 import { freePort, rpc, textOf } from './harness.js';
 
 /**
- * One generated HTTP project served on Node, Cloudflare Workers (workerd under `wrangler dev`), Bun and Deno, and
- * the same MCP checks against each (test/e2e/runtimes.test.ts). The app (src/app.ts) is web-standard; only the
- * entry that serves it differs.
+ * Generated HTTP projects served on Node, Cloudflare Workers (workerd under `wrangler dev`), Bun and Deno, and the
+ * same MCP checks against each (test/e2e/runtimes.test.ts). The app (src/app.ts) is web-standard; only the entry
+ * that serves it differs: src/http.ts on Node, src/worker.ts in a `--runtime workers` project, and on Bun and Deno
+ * the entries the generated README of a node project shows.
  */
 
 export const RUNTIMES = ['node', 'workers', 'bun', 'deno'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
 /**
- * The runtimes' npm packages, installed once into .ci/.runtimes (git-ignored), as `npm i --prefix` does for Node in
- * .ci/run. Versions checked here: docs STACK-NOTES ("Runtimes and deployment tools that work offline here").
+ * Bun's and Deno's npm packages, installed once into .ci/.runtimes (git-ignored), as `npm i --prefix` does for Node
+ * in .ci/run. Workers need nothing here: a `--runtime workers` project has wrangler among its devDependencies, and
+ * the test runs that one, as `npm run dev` does. Versions checked here: docs STACK-NOTES ("Runtimes and deployment
+ * tools that work offline here").
  */
 const TOOLS_DIR = path.join(ROOT, '.ci', '.runtimes');
-const PACKAGES = ['wrangler@~4.164.0', 'bun@~1.4.4', 'deno@~2.9.6'];
-const BINARIES: Record<Exclude<Runtime, 'node'>, string> = { workers: 'wrangler', bun: 'bun', deno: 'deno' };
+const PACKAGES = ['bun@~1.4.4', 'deno@~2.9.6'];
+const BINARIES = { bun: 'bun', deno: 'deno' } as const;
 
-export type Tools = Record<Runtime, string | { skip: string }>;
+export type Tools = Record<keyof typeof BINARIES, string | { skip: string }>;
 
 /**
- * The path of each runtime's binary, installing the packages when one is missing. A runtime that cannot be
+ * The path of Bun's and Deno's binaries, installing the packages when one is missing. A runtime that cannot be
  * installed is `{ skip }` outside CI; with CI set, missingTool throws (a green CI run must prove every runtime ran).
  */
 export async function runtimeTools(): Promise<Tools> {
@@ -55,8 +58,8 @@ export async function runtimeTools(): Promise<Tools> {
     install = r.all ?? '';
   }
   const still = await missing();
-  const tools = { node: process.execPath } as Tools;
-  for (const [runtime, name] of Object.entries(BINARIES) as [Exclude<Runtime, 'node'>, string][]) {
+  const tools = {} as Tools;
+  for (const [runtime, name] of Object.entries(BINARIES) as [keyof typeof BINARIES, string][]) {
     tools[runtime] = still.includes(name)
       ? {
           skip: missingTool(
@@ -68,70 +71,42 @@ export async function runtimeTools(): Promise<Tools> {
   return tools;
 }
 
-/** Workers' compatibility date: the date of the workerd that wrangler 4.164 brings (a later date is refused). */
-export const COMPATIBILITY_DATE = '2026-11-17';
+/** What the README of a node project tells a user to do to serve the app on Bun or Deno. */
+export interface ReadmeEntry {
+  /** The file it tells the user to create, e.g. `src/bun.ts`. */
+  file: string;
+  /** Its content: the README's code block, as it is. */
+  code: string;
+  /** The commands it tells the user to run, in order (`npm run build`, then the runtime's own). */
+  commands: string[][];
+}
 
 /**
- * TEMPORARY: the entries of the other runtimes, written by hand into the generated project until the CLI generates
- * them. TODO: switch to the `--runtime workers` output (src/worker.ts, wrangler.jsonc) once that option exists, and
- * to the generated README's one-line Bun and Deno entries; then delete this function.
+ * The README's entry for `runtime`: the line that says "put this in `src/<runtime>.ts`, then run `...`", and the
+ * TypeScript block that follows it. The test writes exactly that block and runs exactly those commands, so what
+ * it proves is what a user pastes.
  */
-export async function writeTemporaryEntries(dir: string, name: string): Promise<void> {
-  const header = [
-    "// TEMPORARY, written by create-mcp-prod's test/e2e/runtimes.ts until the CLI generates this entry.",
-    "// TODO: replace with the `--runtime workers` output / the README's Bun and Deno lines.",
-  ].join('\n');
-  const imports = [
-    "import { createApp } from './app.js';",
-    "import { loadConfigOrExit } from './config.js';",
-    "import { createServices } from './services.js';",
-  ].join('\n');
-  const files: Record<string, string> = {
-    'src/worker.ts': `${header}
-import { createApp } from './app.js';
-import { loadConfig } from './config.js';
-import { createServices } from './services.js';
-
-type App = ReturnType<typeof createApp>;
-let app: App | undefined;
-
-export default {
-  fetch(request: Request, env: Record<string, string>, ctx: Parameters<App['fetch']>[2]) {
-    // Vars and secrets are the environment. Built once per isolate, on its first request.
-    app ??= createApp(createServices(loadConfig({ ...process.env, ...env })));
-    return app.fetch(request, env, ctx);
-  },
-};
-`,
-    'src/bun.ts': `${header}
-${imports}
-
-const config = loadConfigOrExit();
-const services = createServices(config);
-const app = createApp(services);
-const { Bun } = globalThis as unknown as { Bun: { serve(options: object): { port: number } } };
-const server = Bun.serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host });
-services.logger.info({ url: \`http://\${config.http.host}:\${server.port}/mcp\` }, 'MCP server listening');
-`,
-    'src/deno.ts': `${header}
-${imports}
-
-const config = loadConfigOrExit();
-const services = createServices(config);
-const app = createApp(services);
-const { Deno } = globalThis as unknown as { Deno: { serve(options: object, handler: unknown): unknown } };
-Deno.serve({ port: config.http.port, hostname: config.http.host }, app.fetch);
-`,
-    'wrangler.jsonc': `// TEMPORARY, written by create-mcp-prod's test/e2e/runtimes.ts until \`--runtime workers\` generates it.
-{
-  "name": ${JSON.stringify(name)},
-  "main": "src/worker.ts",
-  "compatibility_date": "${COMPATIBILITY_DATE}",
-  "compatibility_flags": ["nodejs_compat"]
+export async function readmeEntry(dir: string, runtime: 'bun' | 'deno'): Promise<ReadmeEntry> {
+  const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
+  const file = `src/${runtime}.ts`;
+  const at = readme.indexOf(`put this in \`${file}\``);
+  if (at < 0) throw new Error(`README.md has no "put this in \`${file}\`" line`);
+  const line = readme.slice(at, readme.indexOf('\n', at));
+  const commands = [...line.matchAll(/`([^`]+)`/g)]
+    .map((m) => m[1]!)
+    // The spans that are commands (the line also names files, such as `.env`).
+    .filter((span) => /^(bun|deno|npm|pnpm|yarn) /.test(span))
+    .map((span) => span.split(' '));
+  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (!block) throw new Error(`README.md has no TypeScript block after its ${file} line`);
+  return { file, code: block[1]!, commands };
 }
-`,
-  };
-  for (const [file, text] of Object.entries(files)) await writeFile(path.join(dir, file), text);
+
+/** Writes the README's Bun and Deno entries into the project (before its build, which compiles them too). */
+export async function writeReadmeEntries(dir: string): Promise<Record<'bun' | 'deno', ReadmeEntry>> {
+  const entries = { bun: await readmeEntry(dir, 'bun'), deno: await readmeEntry(dir, 'deno') };
+  for (const entry of Object.values(entries)) await writeFile(path.join(dir, entry.file), entry.code);
+  return entries;
 }
 
 export interface RuntimeServer {
@@ -143,24 +118,25 @@ export interface RuntimeServer {
 
 /**
  * Serves the built project at `dir` on `runtime` on a free loopback port, with `env`, and waits until it answers
- * HTTP. Node: `node dist/http.js`; Workers: `wrangler dev` (workerd) on src/worker.ts; Bun: `bun run src/bun.ts`;
- * Deno: `deno run -A dist/deno.js` (tsc's output: Deno does not map `./x.js` imports to `.ts` sources without
- * --sloppy-imports).
+ * HTTP. Node: `node dist/http.js`; Workers: the project's own `wrangler dev` (what `npm run dev` runs) on its
+ * wrangler.jsonc and src/worker.ts, with the test's settings as `--var`s; Bun and Deno: `command`, the README's
+ * (its runtime binary, then its arguments).
  */
 export async function startRuntime(
   runtime: Runtime,
-  tool: string,
   dir: string,
   env: Record<string, string>,
+  command: string[] = [],
 ): Promise<RuntimeServer> {
   const port = await freePort();
   const base = { ...env, PORT: String(port), HOST: '127.0.0.1', WRANGLER_SEND_METRICS: 'false' };
-  let command: string[];
   if (runtime === 'workers') {
     const inspector = await freePort();
     const vars = Object.entries(env).flatMap(([key, value]) => ['--var', `${key}:${value}`]);
+    const wrangler = path.join(dir, 'node_modules', '.bin', 'wrangler');
+    if (!(await exists(wrangler))) throw new Error(`${wrangler} is missing: the project's devDependencies have it`);
     command = [
-      tool,
+      wrangler,
       'dev',
       '--ip',
       '127.0.0.1',
@@ -170,9 +146,8 @@ export async function startRuntime(
       String(inspector),
       ...vars,
     ];
-  } else if (runtime === 'bun') command = [tool, 'run', 'src/bun.ts'];
-  else if (runtime === 'deno') command = [tool, 'run', '-A', 'dist/deno.js'];
-  else command = [tool, 'dist/http.js'];
+  } else if (runtime === 'node') command = [process.execPath, 'dist/http.js'];
+  if (command.length === 0) throw new Error(`no command to serve the app on ${runtime}`);
 
   let logs = '';
   // Its own process group, so that stop() also ends what it spawned (wrangler runs workerd).
@@ -233,9 +208,10 @@ export type Era = 'modern' | 'legacy';
 
 /**
  * An MCP client session in the given era: 2026-07-28 (`server/discover`, pinned) or 2025 (`initialize`). Lists and
- * calls the tools, reads the first resource and gets the first prompt when the server has them.
+ * calls the tools, reads the example resource `config://upstream` and gets the example prompt `weather_alerts`
+ * (`area=CA`), which every generated project has.
  */
-export async function mcpSession(url: string, era: Era, headers: Record<string, string>) {
+export async function mcpSession(url: string, era: Era, headers: Record<string, string>): Promise<void> {
   const c = new Client(
     { name: 'e2e-runtimes', version: '1.0.0' },
     { versionNegotiation: { mode: era === 'modern' ? { pin: '2026-07-28' } : 'legacy' } },
@@ -248,26 +224,17 @@ export async function mcpSession(url: string, era: Era, headers: Record<string, 
     const call = await c.callTool({ name: 'echo', arguments: { text: `hello ${era}` } });
     expect(call.isError ?? false, textOf(call)).toBe(false);
     expect(textOf(call)).toContain(`hello ${era}`);
-    const capabilities = c.getServerCapabilities() ?? {};
-    const seen = { resource: false, prompt: false };
-    if (capabilities.resources) {
-      const { resources } = await c.listResources();
-      if (resources[0]) {
-        const read = await c.readResource({ uri: resources[0].uri });
-        expect(read.contents.length).toBeGreaterThan(0);
-        seen.resource = true;
-      }
-    }
-    if (capabilities.prompts) {
-      const { prompts } = await c.listPrompts();
-      if (prompts[0]) {
-        const args = Object.fromEntries((prompts[0].arguments ?? []).map((a) => [a.name, 'example']));
-        const got = await c.getPrompt({ name: prompts[0].name, arguments: args });
-        expect(got.messages.length).toBeGreaterThan(0);
-        seen.prompt = true;
-      }
-    }
-    return seen;
+    const { resources } = await c.listResources();
+    expect(resources.map((r) => r.uri)).toContain('config://upstream');
+    const read = await c.readResource({ uri: 'config://upstream' });
+    const first = read.contents[0] as { uri: string; text?: string } | undefined;
+    expect(first?.uri).toBe('config://upstream');
+    expect(first?.text).toContain('api.weather.gov');
+    const { prompts } = await c.listPrompts();
+    expect(prompts.map((p) => p.name)).toContain('weather_alerts');
+    const got = await c.getPrompt({ name: 'weather_alerts', arguments: { area: 'CA' } });
+    expect(got.messages.length).toBeGreaterThan(0);
+    expect(JSON.stringify(got.messages)).toContain('CA');
   } finally {
     await c.close();
   }
