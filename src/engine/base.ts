@@ -25,9 +25,11 @@ interface OldCli {
 /**
  * The flags that make a CLI of any version so far write exactly the recorded answers, without a question. An
  * option's flag goes only with a feature it answers for (its `options`): since 0.2.0 a CLI refuses it otherwise,
- * and without it records the default, which is what a project without those features has.
+ * and without it records the default, which is what a project without those features has. An option the manifest
+ * did not record (`unrecorded`: it came after that version, like `--runtime` after 0.2.0) is not passed: that CLI
+ * does not know its flag.
  */
-export function createArgs(dir: string, a: Answers): string[] {
+export function createArgs(dir: string, a: Answers, unrecorded: readonly string[] = []): string[] {
   return [
     dir,
     '--yes',
@@ -41,10 +43,10 @@ export function createArgs(dir: string, a: Answers): string[] {
     a.transport,
     '--features',
     a.features.join(','),
-    // A project-level option at its default is left out: versions before it (0.2.0 and older) know no such flag.
-    ...OPTIONS.filter((o) => optionApplies(o, a.features))
-      .filter((o) => o.scope !== 'project' || a[o.id] !== o.default)
-      .flatMap((o) => [`--${o.id}`, a[o.id]]),
+    ...OPTIONS.filter((o) => optionApplies(o, a.features) && !unrecorded.includes(o.id)).flatMap((o) => [
+      `--${o.id}`,
+      a[o.id],
+    ]),
     '--pm',
     a.pm,
   ];
@@ -185,7 +187,7 @@ export async function renderBase(
     throw notRunnable(version, cli.source, options.from, reported, said, timeout);
   }
   const target = path.join(options.scratch, 'base');
-  const made = await run(createArgs(target, manifest.answers));
+  const made = await run(createArgs(target, manifest.answers, manifest.unrecorded));
   if (made.exitCode !== 0) {
     throw new CliError(
       `create-mcp-prod ${version} failed to render the base of the upgrade:\n${(made.all ?? '').trim().split('\n').slice(-10).join('\n')}`,

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TRANSPORTS, valuesOf, type Answers } from '../answers.js';
 import { CliError, EXIT } from '../errors.js';
-import { FEATURE_IDS, OPTIONS } from '../features.js';
+import { FEATURE_IDS, OPTIONS, type OptionId } from '../features.js';
 import { GENERATOR } from '../meta.js';
 import { PMS } from '../pm.js';
 import { readIfExists } from './paths.js';
@@ -16,6 +16,11 @@ export interface Manifest {
   generator: { name: string; version: string };
   answers: Answers;
   files: Record<string, string>;
+  /**
+   * Options the file does not hold (read only, never written): the version that wrote it came before them, and its
+   * projects have their default, which `answers` holds (the runtime of a project made before `--runtime`: node).
+   */
+  unrecorded?: OptionId[];
 }
 
 export function hash(content: string): string {
@@ -58,12 +63,6 @@ export async function readManifest(root: string): Promise<Manifest> {
     throw damaged(file, (err as Error).message);
   }
   const a = m?.answers;
-  // A project recorded before a project-level option existed (the runtime, in 0.3.0) had its default.
-  for (const o of OPTIONS) {
-    if (a && o.scope === 'project' && (a as Record<string, unknown>)[o.id] === undefined) {
-      (a as Record<string, unknown>)[o.id] = o.default;
-    }
-  }
   const ok =
     a &&
     typeof a.name === 'string' &&
@@ -71,7 +70,10 @@ export async function readManifest(root: string): Promise<Manifest> {
     TRANSPORTS.includes(a.transport) &&
     Array.isArray(a.features) &&
     a.features.every((f) => FEATURE_IDS.includes(f)) &&
-    OPTIONS.every((o) => valuesOf(o).includes((a as Record<string, unknown>)[o.id] as string)) &&
+    OPTIONS.every((o) => {
+      const value = (a as Record<string, unknown>)[o.id];
+      return value === undefined || valuesOf(o).includes(value as string);
+    }) &&
     PMS.includes(a.pm) &&
     (a.pmVersion === undefined || typeof a.pmVersion === 'string') &&
     m.files !== null &&
@@ -86,7 +88,17 @@ export async function readManifest(root: string): Promise<Manifest> {
       hint: `Run the same command with that version or a later one: npx ${GENERATOR.name}@${made} <arguments> (or @latest).`,
     });
   }
-  return m;
+  // An option the manifest does not hold came after the version that wrote it: the project has its default.
+  const unrecorded = OPTIONS.filter((o) => (a as Record<string, unknown>)[o.id] === undefined);
+  if (unrecorded.length === 0) return m;
+  const { name, description, transport, features, ...rest } = a;
+  const options = Object.fromEntries(OPTIONS.map((o) => [o.id, o.default]));
+  return {
+    ...m,
+    // The order of a current manifest: the options after the features.
+    answers: { name, description, transport, features, ...options, ...rest } as Answers,
+    unrecorded: unrecorded.map((o) => o.id as OptionId),
+  };
 }
 
 /** a > b for versions like 1.2.3 (a pre-release counts as its release; enough to compare our own versions). */

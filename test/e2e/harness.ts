@@ -2,7 +2,8 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { execa, type ResultPromise } from 'execa';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -326,4 +327,50 @@ export async function makeUserEdits(dir: string, dep: string): Promise<(step: st
     expect(await read('README.md'), step).toContain(USER_EDITS.readme);
     expect(await read('.env'), step).toContain(`${USER_EDITS.env}\n`);
   };
+}
+
+/** A released create-mcp-prod, packed from this repository's history (packedRelease). */
+export interface PackedRelease {
+  /** `create-mcp-prod-<version>.tgz`, as `npm pack` made it: `upgrade --from <tarball>`. */
+  tarball: string;
+  /** Its CLI, to generate a project as that version did. */
+  bin: string;
+  /** The built checkout (npm pack ran its prepack build): `upgrade --from <directory>`. */
+  dir: string;
+}
+
+/**
+ * The release at `commit` of this repository, built and packed as it was published: `git archive <commit>`, then
+ * `npm ci && npm pack` there. Cached under node_modules/.cache/create-mcp-prod-releases/<commit> (a commit's
+ * content never changes; `npm ci` in this checkout clears it): built beside it and renamed into place, so an
+ * interrupted build leaves nothing. Without that commit in the git history (a shallow clone) it returns `skip`
+ * (missingTool: CI fails instead).
+ */
+export async function packedRelease(commit: string, version: string): Promise<PackedRelease | { skip: string }> {
+  const dir = path.join(ROOT, 'node_modules', '.cache', 'create-mcp-prod-releases', commit);
+  const release = {
+    tarball: path.join(dir, `create-mcp-prod-${version}.tgz`),
+    bin: path.join(dir, 'bin', 'create-mcp-prod.js'),
+    dir,
+  };
+  if (existsSync(release.tarball) && existsSync(path.join(dir, 'dist'))) return release;
+  const building = `${dir}.${process.pid}.tmp`;
+  await rm(building, { recursive: true, force: true });
+  await mkdir(building, { recursive: true });
+  try {
+    const archive = await runIn(ROOT, 'sh', ['-c', `git archive ${commit} | tar -x -C "${building}"`]);
+    if (archive.exitCode !== 0)
+      return { skip: missingTool(`git history with commit ${commit} (a full clone): ${archive.all}`) };
+    for (const args of [['ci', '--no-audit', '--no-fund'], ['pack']]) {
+      const r = await runIn(building, 'npm', args);
+      if (r.exitCode !== 0) throw new Error(`npm ${args.join(' ')} in ${commit}: ${r.all}`);
+    }
+    if (!existsSync(path.join(building, `create-mcp-prod-${version}.tgz`)))
+      throw new Error(`npm pack in ${commit} made no create-mcp-prod-${version}.tgz: is ${commit} version ${version}?`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(building, dir);
+    return release;
+  } finally {
+    await rm(building, { recursive: true, force: true });
+  }
 }

@@ -1,10 +1,10 @@
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER } from '../../src/engine/merge.js';
 import { GENERATOR } from '../../src/meta.js';
-import { cli, missingTool, removeDir, ROOT, snapshot, tempDir } from '../helpers.js';
-import { freePort, inspector, makeUserEdits, readEnv, runIn, startHttp, USER_EDITS } from './harness.js';
+import { cli, removeDir, snapshot, tempDir } from '../helpers.js';
+import { freePort, inspector, makeUserEdits, packedRelease, readEnv, runIn, startHttp, USER_EDITS } from './harness.js';
 
 /**
  * The life of a project, for real: 0.1.0 (the release before templates carried tools, resources and prompts, commit
@@ -26,26 +26,13 @@ let skip: string | undefined;
 
 beforeAll(async () => {
   work = await tempDir('cmp-lifecycle-');
-  const old = path.join(work, 'v010');
-  await mkdir(old);
-  // The old version's sources from git history, built and packed as a release would be.
-  const archive = await runIn(ROOT, 'sh', ['-c', `git archive ${OLD_COMMIT} | tar -x -C "${old}"`], {}).catch(
-    (e: Error) => ({ exitCode: 1, all: e.message }),
-  );
-  if (archive.exitCode !== 0) {
-    skip = missingTool(`git history with commit ${OLD_COMMIT} (a full clone): ${archive.all}`);
+  // The old version's sources from git history, built and packed as a release would be (cached).
+  const old = await packedRelease(OLD_COMMIT, OLD_VERSION);
+  if ('skip' in old) {
+    skip = old.skip;
     return;
   }
-  for (const [cmd, args] of [
-    ['npm', ['ci', '--no-audit', '--no-fund']],
-    ['npm', ['pack']],
-  ] as const) {
-    const r = await runIn(old, cmd, [...args]);
-    if (r.exitCode !== 0) throw new Error(`${cmd} ${args.join(' ')} in ${OLD_COMMIT}: ${r.all}`);
-  }
-  tarball = path.join(old, `create-mcp-prod-${OLD_VERSION}.tgz`);
-  oldBin = path.join(old, 'bin', 'create-mcp-prod.js');
-  oldDir = old;
+  ({ tarball, bin: oldBin, dir: oldDir } = old);
   dir = path.join(work, 'weather');
 }, 600_000);
 

@@ -4,11 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers.js';
 import { apply } from '../../src/engine/apply.js';
 import { envFile, SECRET_PLACEHOLDER } from '../../src/engine/env.js';
-import { buildManifest, hash, MANIFEST, serializeManifest } from '../../src/engine/manifest.js';
+import { createArgs } from '../../src/engine/base.js';
+import { buildManifest, hash, MANIFEST, readManifest, serializeManifest } from '../../src/engine/manifest.js';
 import { safeJoin } from '../../src/engine/paths.js';
 import { planFiles, planProject } from '../../src/engine/plan.js';
 import { outputPath, render } from '../../src/engine/render.js';
-import { FEATURE_IDS } from '../../src/features.js';
+import { FEATURE_IDS, OPTIONS } from '../../src/features.js';
 import { removeDir, snapshot, tempDir, templateSyntax } from '../helpers.js';
 
 const answers = (over: Partial<Answers> = {}): Answers => ({
@@ -150,6 +151,33 @@ describe('manifest and .env', () => {
     expect(m.files).toEqual({ 'a.txt': hash('A') });
     expect(m.answers.name).toBe('demo');
     expect(m.generator.name).toBe('create-mcp-prod');
+  });
+  it('a manifest from before an option (0.2.0: no runtime) reads with its default, and the old CLI is not given it', async () => {
+    const { runtime: _, ...old } = answers({ features: ['cache', 'tests'] });
+    const m = { generator: { name: 'create-mcp-prod', version: '0.2.0' }, answers: old, files: {} };
+    await writeFile(path.join(dir, MANIFEST), serializeManifest(m as never));
+    const read = await readManifest(dir);
+    expect(read.answers).toEqual(answers({ features: ['cache', 'tests'] }));
+    // In the order of a manifest `create` writes: the options after the features.
+    expect(Object.keys(read.answers)).toEqual([
+      'name',
+      'description',
+      'transport',
+      'features',
+      ...OPTIONS.map((o) => o.id),
+      'pm',
+    ]);
+    expect(read.unrecorded).toEqual(['runtime']);
+    const args = createArgs('base', read.answers, read.unrecorded);
+    expect(args).not.toContain('--runtime');
+    expect(args).toEqual(expect.arrayContaining(['--store', 'memory']));
+    expect(createArgs('base', read.answers)).toEqual(expect.arrayContaining(['--runtime', 'node']));
+    // A value it does not know is still refused.
+    await writeFile(
+      path.join(dir, MANIFEST),
+      serializeManifest({ ...m, answers: { ...old, runtime: 'deno' } } as never),
+    );
+    await expect(readManifest(dir)).rejects.toThrow(/damaged/);
   });
   it('.env gets fresh secrets for placeholders, and is append-only later', async () => {
     const example = `# keys\nMCP_API_KEYS=${SECRET_PLACEHOLDER}\nPORT=3000\n`;
