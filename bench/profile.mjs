@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // CPU profile of a benchmark server under the load of bench/load.mjs, summarized.
 //
-//   node bench/profile.mjs [--server generated] [--seconds 15] [--connections 20] [--top 25]
+//   node bench/profile.mjs [--server generated] [--seconds 15] [--connections 20] [--top 25] [--no-build]
+//   node bench/profile.mjs --server current,0.2.0     # the contenders of bench/contenders.mjs, built on demand
 //   node bench/profile.mjs --analyze path/to/file.cpuprofile
 //
 // Starts the server with `node --cpu-prof`, warms it up, loads it with autocannon, stops it with SIGTERM (the
@@ -10,14 +11,16 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH, ROOT, parseArgs, round, saveResult, table } from './lib.mjs';
+import { isPrepared, prepare } from './contenders.mjs';
 import { loadTest, servers, startServer, stopServer } from './servers.mjs';
 
 const args = parseArgs();
 const TOP = Number(args.top ?? 25);
 
 async function record(name) {
-  const server = servers()[name];
+  const server = isPrepared(name) ? await prepare(name, { noBuild: Boolean(args['no-build']) }) : servers()[name];
   if (!server) throw new Error(`unknown server ${name}`);
+  if (server.command) throw new Error(`${name}: not a Node server, cannot be profiled with --cpu-prof`);
   const dir = path.join(BENCH, 'profiles', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

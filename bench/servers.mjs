@@ -256,7 +256,8 @@ export async function startServer(
         }
       }
     } catch (error) {
-      if (!/ECONNREFUSED|ECONNRESET|socket hang up/.test(String(error?.message ?? error))) throw error;
+      // Not listening yet, or busy starting (wrangler dev bundles and loads the worker on its first request).
+      if (!/ECONNREFUSED|ECONNRESET|socket hang up|^timeout$/.test(String(error?.message ?? error))) throw error;
       await sleep(2);
     }
   }
