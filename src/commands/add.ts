@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { resolveAnswers } from '../answers.js';
-import { readManifest } from '../engine/manifest.js';
+import { refuseStale } from '../engine/manifest.js';
+import { openProject } from '../engine/project.js';
 import { planProject } from '../engine/plan.js';
 import { render } from '../engine/render.js';
 import { GENERATOR } from '../meta.js';
@@ -18,7 +19,7 @@ export async function add(requested: string[], flags: Flags, ctx: RunContext): P
   if (isItemKind(requested[0])) return generate(requested[0], requested.slice(1), flags, ctx);
   const { out } = ctx;
   const root = path.resolve(ctx.cwd, flags.cwd ?? '.');
-  const manifest = await readManifest(root);
+  const manifest = await openProject(root, 'add');
   const old = manifest.answers;
   const { answers, pm, adding, present } = await resolveAnswers(
     { ...flags, directory: root, features: requested.join(',') },
@@ -35,6 +36,7 @@ export async function add(requested: string[], flags: Flags, ctx: RunContext): P
   if (present.length > 0)
     out.line(`${present.join(', ')}: already in ${old.name}, nothing to do for ${present.length > 1 ? 'them' : 'it'}.`);
   const [base, theirs] = await Promise.all([render(old), adding.length > 0 ? render(answers) : undefined]);
+  if (adding.length > 0) refuseStale(manifest, base, 'add');
   const steps = theirs ? await planProject(root, { answers, base, theirs, recorded: manifest.files }) : [];
   if (adding.length === 0) out.line('No file was changed.');
   return runPlan(

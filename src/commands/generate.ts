@@ -13,7 +13,7 @@ import {
   type ItemSpec,
   type ToolOptions,
 } from '../engine/items.js';
-import { readManifest } from '../engine/manifest.js';
+import { openProject } from '../engine/project.js';
 import { readIfExists, safeJoin } from '../engine/paths.js';
 import type { Plan } from '../engine/plan.js';
 import { importedNames, register } from '../engine/register.js';
@@ -163,7 +163,7 @@ export async function generate(
 ): Promise<CommandResult> {
   const { out } = ctx;
   const root = path.resolve(ctx.cwd, flags.cwd ?? '.');
-  const manifest = await readManifest(root);
+  const manifest = await openProject(root, 'add');
   const a = manifest.answers;
   if (names.length > 1)
     throw usageError(`add ${kind} takes one name, got ${names.length}: ${names.join(' ')}.`, 'Run it once per name.');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { optionDefaults, parseFeatureList, type Answers } from '../answers.js';
-import { readManifest } from '../engine/manifest.js';
+import { refuseStale } from '../engine/manifest.js';
+import { openProject } from '../engine/project.js';
 import { planProject } from '../engine/plan.js';
 import { render } from '../engine/render.js';
 import { usageError } from '../errors.js';
@@ -19,7 +20,7 @@ import { reviewNext, runPlan } from './run-plan.js';
 export async function remove(requested: string[], flags: Flags, ctx: RunContext): Promise<CommandResult> {
   const { out } = ctx;
   const root = path.resolve(ctx.cwd, flags.cwd ?? '.');
-  const manifest = await readManifest(root);
+  const manifest = await openProject(root, 'remove');
   const old = manifest.answers;
   const asked = withoutDuplicates(parseFeatureList(requested.join(','), old.transport));
   const removing = asked.filter((id) => old.features.includes(id));
@@ -31,6 +32,7 @@ export async function remove(requested: string[], flags: Flags, ctx: RunContext)
     out.line(`${absent.join(', ')}: not in ${old.name}, nothing to do for ${absent.length > 1 ? 'them' : 'it'}.`);
   if (removing.length === 0) out.line('No file was changed.');
   const [base, theirs] = await Promise.all([render(old), render(answers)]);
+  if (removing.length > 0) refuseStale(manifest, base, 'remove');
   const steps =
     removing.length > 0
       ? await planProject(root, { answers, base, theirs, recorded: manifest.files, deletes: true })

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderBase } from '../engine/base.js';
-import { readManifest } from '../engine/manifest.js';
+import { staleFiles } from '../engine/manifest.js';
+import { openProject } from '../engine/project.js';
 import { planProject } from '../engine/plan.js';
 import { render } from '../engine/render.js';
 import { usageError } from '../errors.js';
@@ -46,7 +47,7 @@ export function compareVersions(a: string, b: string): number {
 export async function upgrade(flags: UpgradeFlags, ctx: RunContext): Promise<CommandResult> {
   const { out } = ctx;
   const root = path.resolve(ctx.cwd, flags.cwd ?? '.');
-  const manifest = await readManifest(root);
+  const manifest = await openProject(root, 'upgrade');
   const from = manifest.generator.version;
   const to = GENERATOR.version;
   const answers = manifest.answers;
@@ -58,7 +59,10 @@ export async function upgrade(flags: UpgradeFlags, ctx: RunContext): Promise<Com
     );
   }
   const facts = { from, to };
-  if (order === 0) {
+  // Same version: another build of it, with other templates, may have made the project (its recorded templates
+  // fingerprint then differs). What decides is whether this render reproduces every recorded file.
+  const sameTemplates = order === 0 && staleFiles(manifest, await render(answers)).length === 0;
+  if (sameTemplates) {
     out.line(`${answers.name} is on create-mcp-prod ${to} already: nothing to upgrade.`);
     return runPlan({ ...common(), steps: [], facts, quiet: true }, ctx);
   }
@@ -81,7 +85,7 @@ export async function upgrade(flags: UpgradeFlags, ctx: RunContext): Promise<Com
   });
   // Nothing is deleted: a file the new templates no longer make stays, and is named.
   const dropped = Object.keys(base.tree).filter((rel) => !(rel in theirs) && rel !== '.env.example');
-  const title = `create-mcp-prod ${from} -> ${to}`;
+  const title = order === 0 ? `another build of create-mcp-prod ${to} -> this one` : `create-mcp-prod ${from} -> ${to}`;
   return runPlan(
     {
       ...common(),
