@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
-import { OPTIONS, optionUsersText } from './features.js';
+import { OPTIONS, optionUsersText, optionFlag } from './features.js';
 import { FORCE_HELP } from './force.js';
 import { GENERATOR } from './meta.js';
 import { createOutput, type Output } from './output.js';
@@ -51,7 +51,7 @@ function optionFlags(cmd: Command, recorded: boolean): Command {
     const values = o.values.map((v) => v.value).join(' | ');
     const scope = o.scope === 'project' ? '' : `; with ${optionUsersText(o)}`;
     const def = recorded ? 'the answer recorded in .mcp-prod.json' : o.default;
-    cmd.addOption(new Option(`--${o.id} <${o.placeholder}>`, `${o.help}: ${values} (default: ${def}${scope})`));
+    cmd.addOption(new Option(`${optionFlag(o)} <${o.placeholder}>`, `${o.help}: ${values} (default: ${def}${scope})`));
   }
   return cmd;
 }

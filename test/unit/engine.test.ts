@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Answers } from '../../src/answers.js';
+import { optionDefaults, type Answers } from '../../src/answers.js';
 import { apply } from '../../src/engine/apply.js';
 import { envFile, SECRET_PLACEHOLDER } from '../../src/engine/env.js';
 import { buildManifest, hash, MANIFEST, serializeManifest } from '../../src/engine/manifest.js';
@@ -12,6 +12,7 @@ import { FEATURE_IDS } from '../../src/features.js';
 import { removeDir, snapshot, tempDir, templateSyntax } from '../helpers.js';
 
 const answers = (over: Partial<Answers> = {}): Answers => ({
+  ...optionDefaults(),
   name: 'demo',
   description: 'Demo.',
   transport: 'both',
