@@ -25,7 +25,7 @@ import {
   type FileReport,
 } from './report.js';
 
-export type PlanCommand = 'create' | 'add' | 'remove' | 'upgrade';
+export type PlanCommand = 'create' | 'add' | 'remove' | 'upgrade' | 'add tool' | 'add resource' | 'add prompt';
 
 /** What a command reports, in --json: the same keys for every command (null or empty where they do not apply). */
 export interface Report {
@@ -54,10 +54,12 @@ export interface Report {
   nextSteps: string[];
   /** An interactive `create`: the command that does the same without questions. */
   reproduce: string | null;
+  /** `add tool|resource|prompt`: what was generated (its kind, name and the answers that shaped it). */
+  item: { kind: string; name: string; spec: unknown } | null;
 }
 
 export type ReportFacts = Partial<
-  Pick<Report, 'added' | 'removed' | 'alreadyPresent' | 'absent' | 'from' | 'base' | 'noLongerGenerated'>
+  Pick<Report, 'added' | 'removed' | 'alreadyPresent' | 'absent' | 'from' | 'base' | 'noLongerGenerated' | 'item'>
 > & { to: string };
 
 export interface PlanRun {
@@ -78,6 +80,8 @@ export interface PlanRun {
   notes?: string[];
   /** The steps after a good run (the install included when it did not run). */
   next: (installed: boolean) => string[];
+  /** The line of counts after the plan (not for a generator, whose plan is its few files). */
+  counts?: boolean;
   /** --dry-run prints a unified diff of every change (not for `create`: every file is new). */
   diffs?: boolean;
   /** Nothing to do (every requested feature already there, or not there): report it, and write nothing. */
@@ -120,6 +124,8 @@ export async function runPlan(run: PlanRun, ctx: RunContext): Promise<CommandRes
     git: NO_GIT,
     nextSteps: [],
     reproduce: null,
+    item: null,
+    ...(run.facts.item ? { item: run.facts.item } : {}),
   };
   const finish = (ok: boolean) => ({ exitCode: ok ? EXIT.ok : EXIT.failure, json: { ...report, ok }, report });
 
@@ -143,7 +149,7 @@ export async function runPlan(run: PlanRun, ctx: RunContext): Promise<CommandRes
     if (shown.length > 0) printPlan(out, shown, 'Files that were already there:');
   } else {
     printPlan(out, shown, done);
-    out.line(`${counts(steps)}.`);
+    if (run.counts !== false) out.line(`${counts(steps)}.`);
   }
   for (const line of run.notes ?? []) out.line(line);
   if (conflicts.length > 0) warnMarkers(out, conflicts);

@@ -63,6 +63,33 @@ describe('create(F + X) then remove X is byte-identical to create(F) on an untou
   });
 });
 
+describe('one report', () => {
+  it('create, add, add tool, remove and upgrade answer --json with the same top-level keys', async () => {
+    const parent = path.join(work, String(seq++));
+    const made = await cli([NAME, '-y', ...offline, '-t', 'http', '-f', 'tests', '--json'], {
+      cwd: await mkdirp(parent),
+    });
+    const dir = path.join(parent, NAME);
+    const runs = [
+      made,
+      await cli(['add', 'metrics', '--cwd', dir, '--no-install', '--json']),
+      await cli(['add', 'metrics', '--cwd', dir, '--no-install', '--json']), // nothing to do
+      await cli(['add', 'tool', 'lookup', '--yes', '--cwd', dir, '--json']),
+      await cli(['remove', 'metrics', '--cwd', dir, '--no-install', '--dry-run', '--json']),
+      await cli(['remove', 'metrics', '--cwd', dir, '--no-install', '--json']),
+      await cli(['upgrade', '--cwd', dir, '--no-install', '--json']),
+    ];
+    const keys = runs.map((r) => {
+      expect(r.exitCode, r.stderr).toBe(0);
+      return Object.keys(JSON.parse(r.stdout)).sort();
+    });
+    for (const k of keys) expect(k).toEqual(keys[0]);
+    expect(keys[0]).toEqual(
+      expect.arrayContaining(['ok', 'command', 'files', 'conflicts', 'install', 'git', 'nextSteps']),
+    );
+  });
+});
+
 describe('remove', () => {
   it('keeps your edits: an edited file of the removed feature stays, named; other edits are merged', async () => {
     const dir = await create(['-t', 'http', '-f', 'cache,metrics,tests']);
