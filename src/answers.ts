@@ -18,6 +18,7 @@ import {
   type Option,
   type OptionAnswers,
   type OptionId,
+  optionFlag,
 } from './features.js';
 import { checkName, suggestName } from './name.js';
 import { detectPm, PMS, pmVersion, type Pm } from './pm.js';
@@ -204,8 +205,8 @@ export function refusals(
   if (reasons.length === 0) return;
   const [o] = reasons[0]!;
   throw usageError(
-    `--${o.id} ${answers[o.id]} cannot go with:\n${reasons.map(([, r]) => `  ${r}`).join('\n')}`,
-    `Leave these out, or choose another --${o.id} (${valuesOf(o).join(', ')}).`,
+    `${optionFlag(o)} ${answers[o.id]} cannot go with:\n${reasons.map(([, r]) => `  ${r}`).join('\n')}`,
+    `Leave these out, or choose another ${optionFlag(o)} (${valuesOf(o).join(', ')}).`,
   );
 }
 
@@ -228,7 +229,7 @@ function checkFlags(flags: AnswerFlags) {
   return {
     transport: check(flags.transport, 'transport', '--transport', TRANSPORTS),
     options: Object.fromEntries(
-      OPTIONS.map((o) => [o.id, check(flags[o.id], o.what, `--${o.id}`, valuesOf(o))]),
+      OPTIONS.map((o) => [o.id, check(flags[o.id], o.what, optionFlag(o), valuesOf(o))]),
     ) as Partial<Record<OptionId, string>>,
     pm: check(flags.pm, 'package manager', '--pm', PMS),
   };
@@ -323,7 +324,7 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
 
   // Options: open when the first feature they answer for comes in (a project-level option: always).
   async function option(o: Option, value: string | undefined, start: string, features: readonly FeatureId[]): Promise<string> {
-    const flag = `--${o.id}`;
+    const flag = optionFlag(o);
     const users = optionUsers(o, features);
     const usersText = optionUsersText(o);
     if (recorded && optionApplies(o, before)) {
@@ -421,7 +422,7 @@ export function reproduceCommand(directoryArg: string, a: Answers, run: RunFlags
   if (a.name !== path.basename(directoryArg)) parts.push('--name', quote(a.name));
   if (a.description !== DEFAULTS.description) parts.push('--description', quote(a.description));
   parts.push('--transport', a.transport, '--features', a.features.length ? a.features.join(',') : "''");
-  for (const o of OPTIONS) if (optionApplies(o, a.features)) parts.push(`--${o.id}`, a[o.id as OptionId]);
+  for (const o of OPTIONS) if (optionApplies(o, a.features)) parts.push(optionFlag(o), a[o.id as OptionId]);
   parts.push('--pm', a.pm);
   if (!run.install) parts.push('--no-install');
   if (!run.git) parts.push('--no-git');

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
-import { OPTIONS, optionUsersText } from './features.js';
+import { OPTIONS, optionUsersText, optionFlag } from './features.js';
 import { FORCE_HELP } from './force.js';
 import { GENERATOR } from './meta.js';
 import { createOutput, type Output } from './output.js';
@@ -51,7 +51,7 @@ function optionFlags(cmd: Command, recorded: boolean): Command {
     const values = o.values.map((v) => v.value).join(' | ');
     const scope = o.scope === 'project' ? '' : `; with ${optionUsersText(o)}`;
     const def = recorded ? 'the answer recorded in .mcp-prod.json' : o.default;
-    cmd.addOption(new Option(`--${o.id} <${o.placeholder}>`, `${o.help}: ${values} (default: ${def}${scope})`));
+    cmd.addOption(new Option(`${optionFlag(o)} <${o.placeholder}>`, `${o.help}: ${values} (default: ${def}${scope})`));
   }
   return cmd;
 }
@@ -78,7 +78,7 @@ const sharedAnswerOptions = (cmd: Command, command: 'create' | 'add') => {
 
 const program = new Command('create-mcp-prod')
   .usage(
-    '[directory] [options]\n       create-mcp-prod add <feature...> [options]\n       create-mcp-prod add tool|resource|prompt <name> [options]\n       create-mcp-prod upgrade [options]\n       create-mcp-prod list [--json]',
+    '[directory] [options]\n       create-mcp-prod add <feature...> [options]\n       create-mcp-prod add tool|resource|prompt <name> [options]\n       create-mcp-prod remove <feature...> [options]\n       create-mcp-prod upgrade [options]\n       create-mcp-prod list [--json]',
   )
   .description('Scaffold a production-ready MCP server in TypeScript (MCP 2026-07-28, SDK v2).')
   .version(GENERATOR.version, '-v, --version', 'print the version')
@@ -146,6 +146,27 @@ sharedAnswerOptions(
   emit(result.json);
   process.exitCode = result.exitCode;
 });
+
+program
+  .command('remove')
+  .usage('<feature...> [options]')
+  .description('take features out of the project in --cwd, keeping your edits (the way back from add)')
+  .argument('<feature...>', 'features to remove (see `list`)')
+  .option('--cwd <dir>', 'the project directory', '.')
+  .addOption(new Option('--pm <pm>', 'package manager for the install (default: the one recorded in .mcp-prod.json)'))
+  .option('--no-install', 'do not install dependencies')
+  .option('-y, --yes', 'accept the default of every answer not given')
+  .option('--force', FORCE_HELP)
+  .option('--dry-run', 'print the plan and a diff; write nothing')
+  .option('--json', 'print one JSON object describing the result')
+  .action(async (features: string[], _opts: unknown, cmd: Command) => {
+    const { parseFlags } = await import('./flags.js');
+    const flags = parseFlags('remove', given(cmd));
+    const { remove } = await import('./commands/remove.js');
+    const result = await remove(features, flags, { cwd: process.cwd(), env: process.env, out, interactive: false });
+    emit(result.json);
+    process.exitCode = result.exitCode;
+  });
 
 program
   .command('upgrade')

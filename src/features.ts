@@ -53,6 +53,11 @@ export const OPTIONS: readonly Option[] = (() => {
   return out;
 })();
 
+/** An option's flag: its id in kebab case (`auditSink` -> `--audit-sink`; commander gives it back as the id). */
+export function optionFlag(option: { id: string }): string {
+  return `--${option.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** The chosen features an option answers for (all of them for a project-level option). */
 export function optionUsers(option: Option, ids: readonly FeatureId[]): FeatureId[] {
   return option.scope === 'project' ? [...ids] : ids.filter((id) => feature(id).options.includes(option));

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { TRANSPORTS, valuesOf } from './answers.js';
 import { usageError } from './errors.js';
-import { OPTIONS, optionUsersText, type OptionId } from './features.js';
+import { OPTIONS, optionUsersText, type OptionId, optionFlag } from './features.js';
 import { PMS } from './pm.js';
 
 /** The commands, as a user names them: `add tool` takes other flags than `add <feature>`. */
@@ -50,8 +50,8 @@ function flagTable(): Record<string, FlagSpec> {
       OPTIONS.map((o): [string, FlagSpec] => [
         o.id,
         {
-          flag: `--${o.id}`,
-          schema: choice(o.what, `--${o.id}`, valuesOf(o)),
+          flag: optionFlag(o),
+          schema: choice(o.what, optionFlag(o), valuesOf(o)),
           commands: ['create', 'add'],
           for:
             o.scope === 'project'

@@ -1,17 +1,16 @@
 import path from 'node:path';
 import { reproduceCommand, resolveAnswers, type AnswerFlags, type Answers } from '../answers.js';
-import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { MANIFEST, recordedHashes } from '../engine/manifest.js';
 import { existingEntries } from '../engine/paths.js';
 import { planProject } from '../engine/plan.js';
 import { render, templateContext } from '../engine/render.js';
-import { cancelled, EXIT, usageError } from '../errors.js';
+import { cancelled, usageError } from '../errors.js';
 import { FORCE_PROMISE } from '../force.js';
-import { initGit, type GitResult } from '../git.js';
-import { install, installCancelled, type InstallResult } from '../install.js';
+import { initGit } from '../git.js';
+import { GENERATOR } from '../meta.js';
 import type { Output } from '../output.js';
-import { lockfile, runScript } from '../pm.js';
-import { conflictError, conflictsOf, fileReport, printPlan, warnMarkers } from './report.js';
+import { runScript } from '../pm.js';
+import { runPlan } from './run-plan.js';
 
 export interface CreateFlags extends AnswerFlags {
   install: boolean;
@@ -53,83 +52,58 @@ export async function create(flags: CreateFlags, ctx: RunContext): Promise<Comma
       force = entries.length > 0 && (flags.force || (await confirmNonEmpty(dir, entries, prompts)));
     },
   });
-  const say = (text: string) => (prompts ? prompts.step(text) : out.line(text));
 
   const theirs = await render(answers);
   const recorded = entries.includes(MANIFEST) ? await recordedHashes(directory) : undefined;
   const steps = await planProject(directory, { answers, theirs, recorded });
-  const conflicts = conflictsOf(steps);
-  const files = fileReport(steps);
   const dirArg = path.relative(ctx.cwd, directory) || '.';
-  const exitCode = conflicts.length > 0 ? EXIT.failure : EXIT.ok;
-
-  if (flags.dryRun) {
-    printPlan(out, steps, `Dry run: would write ${directory} (nothing was written):`);
-    return {
-      exitCode,
-      json: { ok: exitCode === EXIT.ok, command: 'create', dryRun: true, directory, answers, files, conflicts },
-    };
-  }
-
-  if (conflicts.length > 0 && !force) throw conflictError(steps);
-  const written = await apply(directory, steps, { force, faultAfter: faultAfterFromEnv(ctx.env) });
-  say(`Created ${answers.name} in ${directory} (${written.length} files written).`);
-  const met = steps.filter((e) => e.previous !== undefined);
-  if (met.length > 0) printPlan(out, met, 'Files that were already there:');
-  if (conflicts.length > 0) warnMarkers(out, conflicts);
-
-  let installed: InstallResult = { ran: false, ok: true, command: `${answers.pm} install` };
-  if (flags.install) installed = await install(directory, answers.pm, out);
-  if (installed.cancelled) {
-    throw installCancelled(
-      dirArg,
-      `The project was kept in ${directory}, without its dependencies.`,
-      installed.command,
-    );
-  }
-  let git: GitResult = { ran: false, committed: false, note: 'skipped (--no-git)' };
-  if (flags.git && conflicts.length > 0)
-    git = { ran: false, committed: false, note: 'skipped: resolve the conflict markers first, then run git init' };
-  else if (flags.git)
-    git = await initGit(directory, 'Initial commit from create-mcp-prod', [
-      ...steps.map((e) => e.path),
-      lockfile(answers.pm),
-    ]);
-  if (flags.git) say(`Git: ${git.note}.`);
-
-  const next = nextSteps(dirArg, answers, theirs['package.json'], flags.install && installed.ok);
   const reproduce = ctx.interactive
     ? reproduceCommand(dirArg, answers, { install: flags.install, git: flags.git, force: entries.length > 0 })
     : undefined;
-  if (!installed.ok) {
-    out.error(`Dependencies did not install (${installed.command}):\n${installed.error ?? ''}`);
-    out.line(`The project was kept. Retry with:\n  cd ${dirArg} && ${installed.command}`);
-  } else {
-    if (prompts) prompts.note(next.join('\n'), 'Next steps');
-    else out.line(`\nNext steps:\n${next.map((s) => `  ${s}`).join('\n')}`);
-  }
-  const ok = installed.ok && conflicts.length === 0;
-  prompts?.outro(
-    ok ? 'Done.' : installed.ok ? 'Done, with conflict markers to resolve.' : 'Done, but the install failed.',
-  );
-  // Printed after the frame, unwrapped, so it can be copied as is.
-  if (reproduce) out.line(`To do this again without questions:\n  ${reproduce}\n`);
 
-  return {
-    exitCode: ok ? EXIT.ok : EXIT.failure,
-    json: {
-      ok,
+  const result = await runPlan(
+    {
       command: 'create',
-      directory,
+      root: directory,
       answers,
-      files,
-      conflicts,
-      install: installed,
-      git,
-      nextSteps: installed.ok ? next : [`cd ${dirArg}`, installed.command],
-      ...(reproduce ? { reproduce } : {}),
+      steps,
+      pm: answers.pm,
+      dryRun: flags.dryRun,
+      force,
+      install: flags.install,
+      git: flags.git ? (files) => initGit(directory, 'Initial commit from create-mcp-prod', files) : undefined,
+      facts: { to: GENERATOR.version, added: answers.features },
+      titles: {
+        dryRun: `Dry run: would write ${directory} (nothing was written):`,
+        refused: `Creating ${answers.name} in ${directory}:`,
+        done: `Created ${answers.name} in ${directory} ({written} files written).`,
+      },
+      listOnly: (all) => all.filter((e) => e.previous !== undefined),
+      diffs: false,
+      say: (text) => (prompts ? prompts.step(text) : out.line(text)),
+      next: (installed) => nextSteps(dirArg, answers, theirs['package.json'], installed),
+      printNext: (next) =>
+        prompts
+          ? prompts.note(next.join('\n'), 'Next steps')
+          : out.line(`\nNext steps:\n${next.map((s) => `  ${s}`).join('\n')}`),
     },
-  };
+    ctx,
+  );
+  if (!flags.git && !flags.dryRun) result.report.git = { ran: false, committed: false, note: 'skipped (--no-git)' };
+  const { report } = result;
+  if (!flags.dryRun) {
+    prompts?.outro(
+      result.exitCode === 0
+        ? 'Done.'
+        : report.install.ok
+          ? 'Done, with conflict markers to resolve.'
+          : 'Done, but the install failed.',
+    );
+    // Printed after the frame, unwrapped, so it can be copied as is.
+    if (reproduce) out.line(`To do this again without questions:\n  ${reproduce}\n`);
+  }
+  report.reproduce = reproduce ?? null;
+  return { exitCode: result.exitCode, json: { ...report, ok: result.exitCode === 0 } };
 }
 
 /** Without --force, a non-empty directory is refused (exit 2), or confirmed on a terminal with Cancel as default. */

@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Answers } from '../answers.js';
-import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import {
   ITEM_KINDS,
   KIND_DIRS,
@@ -13,14 +12,15 @@ import {
   type ItemSpec,
   type ToolOptions,
 } from '../engine/items.js';
-import { readManifest } from '../engine/manifest.js';
+import { openProject } from '../engine/project.js';
 import { readIfExists, safeJoin } from '../engine/paths.js';
-import type { Plan } from '../engine/plan.js';
+import { planFiles } from '../engine/plan.js';
 import { importedNames, register } from '../engine/register.js';
-import { CliError, EXIT, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { runScript } from '../pm.js';
 import type { CommandResult, RunContext } from './create.js';
-import { fileReport, printPlan, unifiedDiff } from './report.js';
+import { runPlan } from './run-plan.js';
+import { GENERATOR } from '../meta.js';
 
 /** Flags of `add tool|resource|prompt <name>` as commander parsed them. */
 export interface GenerateFlags {
@@ -161,9 +161,8 @@ export async function generate(
   flags: GenerateFlags,
   ctx: RunContext,
 ): Promise<CommandResult> {
-  const { out } = ctx;
   const root = path.resolve(ctx.cwd, flags.cwd ?? '.');
-  const manifest = await readManifest(root);
+  const manifest = await openProject(root, 'add');
   const a = manifest.answers;
   if (names.length > 1)
     throw usageError(`add ${kind} takes one name, got ${names.length}: ${names.join(' ')}.`, 'Run it once per name.');
@@ -209,24 +208,32 @@ export async function generate(
     );
   }
 
-  const steps: Plan = [
-    ...Object.entries(files).map(([rel, content]) => ({ path: rel, action: 'create' as const, content })),
-    { path: indexPath, action: 'update', content: registered.text, previous: index },
-  ];
-  const json = { ok: true, command: `add ${kind}`, directory: root, kind, name, spec, files: fileReport(steps) };
-  if (flags.dryRun) {
-    printPlan(out, steps, `Dry run: adding the ${kind} ${name} to ${root} would change (nothing was written):`);
-    const diffs: Record<string, string> = {};
-    for (const e of steps) diffs[e.path] = await unifiedDiff(e);
-    for (const d of Object.values(diffs)) out.line(`\n${d.replace(/\n$/, '')}`);
-    return { exitCode: EXIT.ok, json: { ...json, dryRun: true, diffs } };
-  }
-  await apply(root, steps, { faultAfter: faultAfterFromEnv(ctx.env) }).catch((err: unknown) => {
-    throw err instanceof CliError ? err : new CliError(`Could not write the ${kind}: ${(err as Error).message}`);
+  // The same plan as every command (src/engine/plan.ts): new files against the disk, the index three ways.
+  const steps = await planFiles(root, {
+    theirs: { ...files, [indexPath]: registered.text },
+    base: { [indexPath]: index },
   });
-  printPlan(out, steps, `Added the ${kind} ${name} to ${a.name}:`);
   const run = runScript(a.pm);
   const tested = a.features.includes('tests') ? ` && ${run} test` : '';
-  out.line(`\nNext: fill in ${dir}/${file}.ts, then ${run} build${tested}`);
-  return { exitCode: EXIT.ok, json };
+  const result = await runPlan(
+    {
+      command: `add ${kind}`,
+      root,
+      answers: a,
+      steps,
+      pm: a.pm,
+      dryRun: flags.dryRun,
+      install: false,
+      facts: { to: GENERATOR.version, item: { kind, name, spec } },
+      titles: {
+        dryRun: `Dry run: adding the ${kind} ${name} to ${root} would change (nothing was written):`,
+        refused: `Adding the ${kind} ${name} to ${root}:`,
+        done: `Added the ${kind} ${name} to ${a.name}:`,
+      },
+      next: () => [`fill in ${dir}/${file}.ts, then ${run} build${tested}`],
+      counts: false,
+    },
+    ctx,
+  );
+  return result;
 }

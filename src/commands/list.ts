@@ -1,5 +1,5 @@
 import { DEFAULTS, recommendedFeatures, TRANSPORTS, valuesOf } from '../answers.js';
-import { FEATURE_IDS, FEATURES, httpOnly, OPTIONS, optionUsersText } from '../features.js';
+import { FEATURE_IDS, FEATURES, httpOnly, OPTIONS, optionUsersText, optionFlag } from '../features.js';
 import { colors, type Output } from '../output.js';
 
 /** `create-mcp-prod list [--json]`: every feature with its options and defaults, from the registry. */
@@ -11,7 +11,7 @@ export function list(out: Output): Record<string, unknown> {
       description: f.description,
       httpOnly: f.httpOnly,
       requires: f.requires,
-      options: f.options.map((o) => `--${o.id}`),
+      options: f.options.map((o) => optionFlag(o)),
       recommended: recommendedFeatures('stdio').includes(f.id) ? 'always' : 'with http or both',
     })),
     options: {
@@ -34,7 +34,7 @@ export function list(out: Output): Record<string, unknown> {
   const needHttp = `${http.slice(0, -1).join(', ')}${http.length > 1 ? ' and ' : ''}${http.at(-1) ?? ''}`;
   out.line(`Features (default: all that fit the transport; ${needHttp} need HTTP):\n`);
   for (const f of FEATURES) {
-    const opts = f.options.length ? colors.dim(` [${f.options.map((o) => `--${o.id}`).join(', ')}]`) : '';
+    const opts = f.options.length ? colors.dim(` [${f.options.map((o) => optionFlag(o)).join(', ')}]`) : '';
     const onlyHttp = f.httpOnly ? colors.dim(' (HTTP)') : '';
     out.line(`  ${colors.bold(f.id.padEnd(width))}  ${f.description}${onlyHttp}${opts}`);
   }
@@ -44,7 +44,7 @@ export function list(out: Output): Record<string, unknown> {
   out.line(`  ${'--transport'.padEnd(flagWidth + 2)} ${values(TRANSPORTS)} (default: ${DEFAULTS.transport})`);
   for (const o of OPTIONS) {
     const scope = o.scope === 'project' ? '' : `; with ${optionUsersText(o)}`;
-    out.line(`  ${`--${o.id}`.padEnd(flagWidth + 2)} ${values(valuesOf(o))} (default: ${o.default}${scope})`);
+    out.line(`  ${optionFlag(o).padEnd(flagWidth + 2)} ${values(valuesOf(o))} (default: ${o.default}${scope})`);
   }
   return data;
 }

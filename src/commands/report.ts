@@ -15,6 +15,7 @@ const LABEL: Record<Action, (s: string) => string> = {
   keep: colors.dim,
   unchanged: colors.dim,
   conflict: colors.red,
+  delete: colors.red,
 };
 
 /** One file in --json: every file has exactly these keys; `note` is null when there is nothing to explain. */
@@ -43,6 +44,7 @@ const DONE: Record<Action, string> = {
   keep: 'kept',
   conflict: 'in conflict',
   unchanged: 'unchanged',
+  delete: 'deleted',
 };
 
 /** "9 updated, 2 merged, 3 created": what changed, for the last line of a run. */
@@ -83,7 +85,8 @@ export function warnMarkers(out: Output, conflicts: string[]): void {
 export async function unifiedDiff(e: PlanEntry): Promise<string> {
   const { createTwoFilesPatch } = await import('diff');
   const from = e.previous === undefined ? '/dev/null' : `a/${e.path}`;
-  const patch = createTwoFilesPatch(from, `b/${e.path}`, e.previous ?? '', e.content, undefined, undefined, {
+  const to = e.action === 'delete' ? '/dev/null' : `b/${e.path}`;
+  const patch = createTwoFilesPatch(from, to, e.previous ?? '', e.content, undefined, undefined, {
     context: 3,
   });
   // Drop jsdiff's "=====" index line and empty timestamps, so the output reads like `git diff`.
@@ -100,6 +103,7 @@ export async function dryRun<J extends object>(
   heading: string,
   force: boolean | undefined,
   json: J,
+  withDiffs = true,
 ): Promise<{ exitCode: number; json: J & { ok: boolean; dryRun: true; diffs: Record<string, string> } }> {
   printPlan(
     out,
@@ -107,7 +111,7 @@ export async function dryRun<J extends object>(
     heading,
   );
   const diffs: Record<string, string> = {};
-  for (const e of steps.filter((s) => writes(s, true))) diffs[e.path] = await unifiedDiff(e);
+  if (withDiffs) for (const e of steps.filter((s) => writes(s, true))) diffs[e.path] = await unifiedDiff(e);
   for (const d of Object.values(diffs)) out.line(`\n${d.replace(/\n$/, '')}`);
   out.line(`\n${counts(steps)}.`);
   const conflicts = conflictsOf(steps);

@@ -1,17 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { apply, faultAfterFromEnv } from '../engine/apply.js';
 import { renderBase } from '../engine/base.js';
-import { readManifest } from '../engine/manifest.js';
+import { staleFiles } from '../engine/manifest.js';
+import { openProject } from '../engine/project.js';
 import { planProject } from '../engine/plan.js';
 import { render } from '../engine/render.js';
-import { EXIT, usageError } from '../errors.js';
-import { install, type InstallResult } from '../install.js';
+import { usageError } from '../errors.js';
 import { GENERATOR } from '../meta.js';
-import { runScript } from '../pm.js';
 import type { CommandResult, RunContext } from './create.js';
-import { conflictError, conflictsOf, counts, dryRun, fileReport, printPlan, warnMarkers } from './report.js';
+import { reviewNext, runPlan } from './run-plan.js';
 
 /** Flags of `upgrade` as commander parsed them. */
 export interface UpgradeFlags {
@@ -49,13 +47,10 @@ export function compareVersions(a: string, b: string): number {
 export async function upgrade(flags: UpgradeFlags, ctx: RunContext): Promise<CommandResult> {
   const { out } = ctx;
   const root = path.resolve(ctx.cwd, flags.cwd ?? '.');
-  const manifest = await readManifest(root);
+  const manifest = await openProject(root, 'upgrade');
   const from = manifest.generator.version;
   const to = GENERATOR.version;
   const answers = manifest.answers;
-  const report = { ok: true, command: 'upgrade', directory: root, from, to };
-  const none: InstallResult = { ran: false, ok: true, command: `${answers.pm} install` };
-
   const order = compareVersions(from, to);
   if (order > 0) {
     throw usageError(
@@ -63,9 +58,13 @@ export async function upgrade(flags: UpgradeFlags, ctx: RunContext): Promise<Com
       `Run the newer version: npx create-mcp-prod@${from} upgrade (or @latest).`,
     );
   }
-  if (order === 0) {
+  const facts = { from, to };
+  // Same version: another build of it, with other templates, may have made the project (its recorded templates
+  // fingerprint then differs). What decides is whether this render reproduces every recorded file.
+  const sameTemplates = order === 0 && staleFiles(manifest, await render(answers)).length === 0;
+  if (sameTemplates) {
     out.line(`${answers.name} is on create-mcp-prod ${to} already: nothing to upgrade.`);
-    return { exitCode: EXIT.ok, json: { ...report, files: [], conflicts: [], install: none } };
+    return runPlan({ ...common(), steps: [], facts, quiet: true }, ctx);
   }
 
   const scratch = await mkdtemp(path.join(tmpdir(), 'create-mcp-prod-base-'));
@@ -84,42 +83,38 @@ export async function upgrade(flags: UpgradeFlags, ctx: RunContext): Promise<Com
     recorded: manifest.files,
     cause: 'templates',
   });
-  const conflicts = conflictsOf(steps);
-  const shown = steps.filter((e) => e.action !== 'unchanged');
   // Nothing is deleted: a file the new templates no longer make stays, and is named.
   const dropped = Object.keys(base.tree).filter((rel) => !(rel in theirs) && rel !== '.env.example');
-  const json = { ...report, base: base.source, files: fileReport(steps), conflicts, noLongerGenerated: dropped };
-  const title = `create-mcp-prod ${from} -> ${to}`;
+  const title = order === 0 ? `another build of create-mcp-prod ${to} -> this one` : `create-mcp-prod ${from} -> ${to}`;
+  return runPlan(
+    {
+      ...common(),
+      steps,
+      facts: { ...facts, base: base.source, noLongerGenerated: dropped },
+      titles: {
+        dryRun: `Dry run: upgrading ${root} (${title}) would change (nothing was written):`,
+        refused: `Upgrading ${root} (${title}):`,
+        done: `Upgraded ${answers.name} in ${root} (${title}):`,
+      },
+      notes: [
+        ...dropped.map((rel) => `  kept      ${rel}  (no longer generated; delete it if you do not use it)`),
+        'What changed in generated projects, version by version: CHANGELOG.md in the create-mcp-prod package.',
+      ],
+    },
+    ctx,
+  );
 
-  if (flags.dryRun) {
-    const heading = `Dry run: upgrading ${root} (${title}) would change (nothing was written):`;
-    return dryRun(out, steps, heading, flags.force, json);
+  function common() {
+    return {
+      command: 'upgrade' as const,
+      root,
+      answers,
+      pm: answers.pm,
+      dryRun: flags.dryRun,
+      force: flags.force,
+      install: flags.install !== false,
+      titles: { dryRun: '', refused: '', done: '' },
+      next: (installed: boolean) => reviewNext(answers.pm, installed),
+    };
   }
-  if (conflicts.length > 0 && !flags.force) {
-    printPlan(out, shown, `Upgrading ${root} (${title}):`);
-    throw conflictError(steps);
-  }
-
-  await apply(root, steps, { force: flags.force, faultAfter: faultAfterFromEnv(ctx.env) });
-  printPlan(out, shown, `Upgraded ${answers.name} in ${root} (${title}):`);
-  out.line(`${counts(steps)}.`);
-  for (const rel of dropped) out.line(`  kept      ${rel}  (no longer generated; delete it if you do not use it)`);
-  if (conflicts.length > 0) warnMarkers(out, conflicts);
-  out.line(`What changed in generated projects, version by version: CHANGELOG.md in the create-mcp-prod package.`);
-
-  let installed = none;
-  if (flags.install !== false) installed = await install(root, answers.pm, out);
-  if (!installed.ok) {
-    out.error(`Dependencies did not install (${installed.command}):\n${installed.error ?? ''}`);
-    out.line(
-      `Your files were upgraded and kept. Retry with:\n  cd ${path.relative(ctx.cwd, root) || '.'} && ${installed.command}`,
-    );
-  } else if (conflicts.length === 0) {
-    const run = runScript(answers.pm);
-    out.line(
-      `\nNext: review the changes (git diff), then ${flags.install === false ? `${answers.pm} install && ` : ''}${run} build`,
-    );
-  }
-  const ok = installed.ok && conflicts.length === 0;
-  return { exitCode: ok ? EXIT.ok : EXIT.failure, json: { ...json, ok, install: installed } };
 }

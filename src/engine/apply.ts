@@ -27,8 +27,8 @@ interface Undo {
 
 /**
  * Writes a plan as one transaction (docs/ARCHITECTURE.md, "Flow"): every file is first written into a staging
- * folder beside the project, then moved into place with rename(); replaced files are kept in the staging folder until
- * the end. A failure or Ctrl-C at any point restores the project as it was and removes the staging folder.
+ * folder beside the project, then moved into place with rename(); replaced and deleted files are kept in the
+ * staging folder until the end. A failure or Ctrl-C at any point restores the project as it was and removes the staging folder.
  */
 export async function apply(root: string, entries: Plan, options: ApplyOptions = {}): Promise<string[]> {
   const todo = entries.filter((e) => writes(e, options.force));
@@ -59,7 +59,11 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
     }
     await mkdir(path.join(staging, 'new'), { recursive: true });
     await mkdir(path.join(staging, 'old'), { recursive: true });
-    await Promise.all(todo.map((e, i) => writeFile(path.join(staging, 'new', String(i)), e.content)));
+    await Promise.all(
+      todo.map((e, i) =>
+        e.action === 'delete' ? undefined : writeFile(path.join(staging, 'new', String(i)), e.content),
+      ),
+    );
     check();
     for (const [i, e] of todo.entries()) {
       check();
@@ -74,7 +78,7 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
         await rename(dest, step.backup);
       }
       undo.push(step);
-      await rename(path.join(staging, 'new', String(i)), dest);
+      if (e.action !== 'delete') await rename(path.join(staging, 'new', String(i)), dest);
     }
   } catch (err) {
     await rollback(undo, madeDirs);
@@ -88,7 +92,21 @@ export async function apply(root: string, entries: Plan, options: ApplyOptions =
     process.off('SIGINT', onSigint);
     await rm(staging, { recursive: true, force: true });
   }
+  // A folder that held only deleted files goes too, as it would not exist in a project made without them.
+  for (const e of todo.filter((t) => t.action === 'delete')) await removeEmptyParents(root, safeJoin(root, e.path));
   return todo.map((e) => e.path);
+}
+
+async function removeEmptyParents(root: string, file: string): Promise<void> {
+  for (let dir = path.dirname(file); dir !== root && dir.startsWith(root); dir = path.dirname(dir)) {
+    if (
+      !(await rmdir(dir).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
+  }
 }
 
 /** Writes the files of a plan under `dir`, folders first, files in parallel. */

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Answers } from '../answers.js';
 import { CliError, usageError } from '../errors.js';
-import { optionApplies, OPTIONS } from '../features.js';
+import { optionApplies, OPTIONS, optionFlag } from '../features.js';
 import { hash, MANIFEST, type Manifest } from './manifest.js';
 import type { FileTree } from './render.js';
 
@@ -44,7 +44,7 @@ export function createArgs(dir: string, a: Answers, unrecorded: readonly string[
     '--features',
     a.features.join(','),
     ...OPTIONS.filter((o) => optionApplies(o, a.features) && !unrecorded.includes(o.id)).flatMap((o) => [
-      `--${o.id}`,
+      optionFlag(o),
       a[o.id],
     ]),
     '--pm',

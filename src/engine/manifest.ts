@@ -6,6 +6,7 @@ import { CliError, EXIT } from '../errors.js';
 import { FEATURE_IDS, OPTIONS, type OptionId } from '../features.js';
 import { GENERATOR } from '../meta.js';
 import { PMS } from '../pm.js';
+import { templatesFingerprint } from './fingerprint.js';
 import { readIfExists } from './paths.js';
 import type { FileTree } from './render.js';
 
@@ -14,6 +15,8 @@ export const MANIFEST = '.mcp-prod.json';
 /** `.mcp-prod.json`: who generated the project, with which answers, and the hash of every file as generated. */
 export interface Manifest {
   generator: { name: string; version: string };
+  /** The templates that made the project (src/engine/fingerprint.ts); absent in projects made before 0.3.0. */
+  templates?: string;
   answers: Answers;
   files: Record<string, string>;
   /**
@@ -30,6 +33,7 @@ export function hash(content: string): string {
 export function buildManifest(answers: Answers, tree: FileTree): Manifest {
   return {
     generator: { ...GENERATOR },
+    templates: templatesFingerprint(),
     answers,
     files: Object.fromEntries(Object.entries(tree).map(([p, c]) => [p, hash(c)])),
   };
@@ -76,6 +80,7 @@ export async function readManifest(root: string): Promise<Manifest> {
     }) &&
     PMS.includes(a.pm) &&
     (a.pmVersion === undefined || typeof a.pmVersion === 'string') &&
+    (m.templates === undefined || typeof m.templates === 'string') &&
     m.files !== null &&
     typeof m.files === 'object';
   if (!ok) throw damaged(file, 'its answers or file hashes are missing or invalid');
@@ -128,4 +133,32 @@ function damaged(file: string, why: string): CliError {
     exitCode: EXIT.usage,
     hint: 'Restore it from git (git checkout -- .mcp-prod.json) and run the command again.',
   });
+}
+
+/**
+ * The generated files whose recorded hash this CLI's render of the recorded answers does not reproduce: the project
+ * was made by other templates (another version, or another build of this one). Merging against this render would
+ * take their differences for the user's edits, so `add` and `remove` refuse such a project until `upgrade` ran.
+ */
+export function staleFiles(m: Manifest, base: FileTree): string[] {
+  const paths = [...new Set([...Object.keys(m.files), ...Object.keys(base)])].sort();
+  return paths.filter((p) => base[p] === undefined || m.files[p] !== hash(base[p]));
+}
+
+/** Refuses a project whose recorded files this CLI does not render (see staleFiles), naming the one way on. */
+export function refuseStale(m: Manifest, base: FileTree, command: string): void {
+  const stale = staleFiles(m, base);
+  if (stale.length === 0) return;
+  const same = m.generator.version === GENERATOR.version;
+  const made = same
+    ? `another build of create-mcp-prod ${m.generator.version}`
+    : `create-mcp-prod ${m.generator.version}`;
+  throw new CliError(
+    `${m.answers.name} was made by ${made}, whose templates differ from this one's (${stale.length} generated file${stale.length > 1 ? 's' : ''}: ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}). \`${command}\` would take those differences for your edits; nothing was written.`,
+    {
+      exitCode: EXIT.usage,
+      hint: `Bring it to this version's templates first, then run \`${command}\` again: npx create-mcp-prod upgrade${same ? ' --from <tarball or directory of the build that made it>' : ''}`,
+      details: { stale },
+    },
+  );
 }

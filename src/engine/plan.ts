@@ -5,16 +5,17 @@
 import { stat } from 'node:fs/promises';
 import type { Answers } from '../answers.js';
 import { envStep } from './env.js';
-import { buildManifest, MANIFEST, serializeManifest } from './manifest.js';
+import { buildManifest, hash, MANIFEST, serializeManifest } from './manifest.js';
 import { mergeFile, type Cause } from './merge.js';
 import { readIfExists, safeJoin } from './paths.js';
 import type { FileTree } from './render.js';
 
 /**
  * What happens to one file: create/update/unchanged compare a render with the disk; merge/keep/conflict come from
- * the three-way merge (src/engine/merge.ts). No action deletes a file.
+ * the three-way merge (src/engine/merge.ts); delete is `remove`'s only, for a file the removed features generated
+ * and nobody edited since.
  */
-export type Action = 'create' | 'update' | 'unchanged' | 'merge' | 'keep' | 'conflict';
+export type Action = 'create' | 'update' | 'unchanged' | 'merge' | 'keep' | 'conflict' | 'delete';
 
 export interface PlanEntry {
   path: string;
@@ -35,6 +36,7 @@ export function writes(entry: PlanEntry, force = false): boolean {
     entry.action === 'create' ||
     entry.action === 'update' ||
     entry.action === 'merge' ||
+    entry.action === 'delete' ||
     (force && entry.action === 'conflict')
   );
 }
@@ -56,6 +58,11 @@ export interface Change {
   recorded?: Readonly<Record<string, string>>;
   /** What changed theirs from base, named in the notes: new features (`add`, the default) or new templates (`upgrade`). */
   cause?: Cause;
+  /**
+   * `remove`: a file base has and theirs does not is deleted when nobody edited it (it equals base or its recorded
+   * hash), and kept, with a note, otherwise. Without it such a file is left alone (`upgrade` names it).
+   */
+  deletes?: boolean;
 }
 
 /** Every rendered file's step, decided by the three-way rules of src/engine/merge.ts against the disk. */
@@ -63,8 +70,8 @@ export async function planFiles(root: string, change: Omit<Change, 'answers'>): 
   return filesOf(await reader(root), change);
 }
 
-function filesOf(read: Reader, change: Omit<Change, 'answers'>): Promise<Plan> {
-  return Promise.all(
+async function filesOf(read: Reader, change: Omit<Change, 'answers'>): Promise<Plan> {
+  const steps = await Promise.all(
     Object.entries(change.theirs).map(async ([rel, theirs]) =>
       mergeFile({
         path: rel,
@@ -76,6 +83,25 @@ function filesOf(read: Reader, change: Omit<Change, 'answers'>): Promise<Plan> {
       }),
     ),
   );
+  if (!change.deletes || !change.base) return steps;
+  const gone = Object.entries(change.base).filter(([rel]) => !(rel in change.theirs));
+  for (const [rel, base] of gone.sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const ours = await read(rel);
+    if (ours === undefined) continue;
+    const untouched = ours === base || (change.recorded?.[rel] !== undefined && hash(ours) === change.recorded[rel]);
+    steps.push(
+      untouched
+        ? { path: rel, action: 'delete', content: '', previous: ours }
+        : {
+            path: rel,
+            action: 'keep',
+            content: ours,
+            previous: ours,
+            note: 'edited by you; no longer generated, kept',
+          },
+    );
+  }
+  return steps;
 }
 
 /** The whole change as one plan: every rendered file, then .env, then the manifest. */

@@ -181,24 +181,26 @@ describe('add', () => {
     ).toBeGreaterThan(0);
   });
 
-  it('grows a project made by an earlier version: files it generated are known by their recorded hashes', async () => {
-    const [file] = await changedFiles(['-f', ''], ['-f', 'all']);
-    const [dir, direct] = await Promise.all([create(['-f', '']), create(['-f', 'all'])]);
+  it('refuses a project made by other templates (an earlier version), naming upgrade, and writes nothing', async () => {
+    const dir = await create(['-f', '']);
+    const file = 'src/tools/echo.ts';
     // What an earlier version generated: other template output, recorded in the manifest as generated.
     const older = `// ${file} as an earlier version generated it\n`;
-    await writeFile(path.join(dir, file!), older);
+    await writeFile(path.join(dir, file), older);
     const manifestFile = path.join(dir, '.mcp-prod.json');
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
     manifest.generator.version = '0.1.0';
-    manifest.files[file!] = hash(older);
+    manifest.files[file] = hash(older);
     await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    const before = await snapshot(dir);
 
     const r = await add(dir, ['all', '--yes', '--json']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).files.find((f: { path: string }) => f.path === file)).toMatchObject({
-      action: 'update',
-    });
-    expect(masked(await snapshot(dir))).toEqual(masked(await snapshot(direct)));
+    expect(r.exitCode).toBe(2);
+    const { error } = JSON.parse(r.stdout);
+    expect(error.message).toContain(`made by create-mcp-prod 0.1.0, whose templates differ from this one's`);
+    expect(error.details.stale).toEqual([file]);
+    expect(error.hint).toMatch(/npx create-mcp-prod upgrade$/);
+    expect(await snapshot(dir)).toEqual(before);
   });
 
   it('an I/O failure mid-apply leaves the project byte-identical', async () => {

@@ -3,6 +3,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKER } from '../../src/engine/merge.js';
+import { FEATURE_IDS, OPTIONS } from '../../src/features.js';
 import { cli, removeDir, ROOT, snapshot, tempDir } from '../helpers.js';
 
 // The built bin, spawned without a TTY and with CI=true, as scripts and CI run it.
@@ -321,18 +322,10 @@ describe('without a TTY', () => {
   it('list --json describes every feature', async () => {
     const r = await cli(['list', '--json']);
     const data = JSON.parse(r.stdout);
-    expect(data.features.map((f: { id: string }) => f.id)).toEqual([
-      'auth',
-      'cache',
-      'breaker',
-      'ratelimit',
-      'logging',
-      'metrics',
-      'health',
-      'tracing',
-      'docker',
-      'tests',
-    ]);
+    expect(data.features.map((f: { id: string }) => f.id)).toEqual(FEATURE_IDS);
+    // Every option a feature declares, with its values and default, from the registry.
+    for (const o of OPTIONS)
+      expect(data.options[o.id]).toMatchObject({ values: o.values.map((v) => v.value), default: o.default });
     expect(data.options.transport.default).toBe('both');
   });
 

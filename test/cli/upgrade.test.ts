@@ -47,6 +47,8 @@ const change = (file, from, to) => {
 change('src/tools/echo.ts', ${JSON.stringify(NEW_ECHO)}, ${JSON.stringify(OLD_ECHO)});
 change('src/tools/upstream-get.ts', "title: 'Read from the upstream API'", "title: 'Upstream GET'");
 manifest.generator.version = ${JSON.stringify(version)};
+// Another build's templates have another fingerprint.
+manifest.templates = 'sha256-stand-in-for-another-build';
 writeFileSync(path.join(dir, '.mcp-prod.json'), JSON.stringify(manifest, null, 2) + '\\n');
 `,
   );
@@ -92,6 +94,63 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await removeDir(work);
+});
+
+describe('upgrade between two builds of the same version', () => {
+  it('add refuses the project until upgrade ran; upgrade --from that build keeps your edits; then add works', async () => {
+    const other = await standIn(path.join(work, 'another-build'), GENERATOR.version);
+    const { execa } = await import('execa');
+    const made = await execa(process.execPath, [path.join(other, 'bin', 'create-mcp-prod.js'), 'twin', ...ARGS], {
+      cwd: work,
+      reject: false,
+      env: { CI: 'true', NO_COLOR: '1' },
+    });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const dir = path.join(work, 'twin');
+    const read = (file: string) => readFile(path.join(dir, file), 'utf8');
+    await writeFile(path.join(dir, 'src/server.ts'), `${await read('src/server.ts')}\nexport const mine = 1;\n`);
+    const before = await snapshot(dir);
+
+    const refused = await cli(['add', 'metrics', '--no-install'], { cwd: dir });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`made by another build of create-mcp-prod ${GENERATOR.version}`);
+    expect(refused.stderr).toContain('src/tools/echo.ts');
+    expect(refused.stderr).toContain(
+      'npx create-mcp-prod upgrade --from <tarball or directory of the build that made it>',
+    );
+    expect(await snapshot(dir)).toEqual(before);
+
+    const r = await cli(['upgrade', '--from', other, '--no-install'], { cwd: dir });
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain(`another build of create-mcp-prod ${GENERATOR.version} -> this one`);
+    expect(await read('src/tools/echo.ts')).toContain(NEW_ECHO);
+    expect(await read('src/server.ts')).toContain('export const mine = 1;');
+    expect(JSON.parse(await read('.mcp-prod.json')).templates).toMatch(/^sha256-/);
+    expect(JSON.parse(await read('.mcp-prod.json')).templates).not.toBe('sha256-stand-in-for-another-build');
+
+    const again = await cli(['upgrade', '--no-install'], { cwd: dir });
+    expect(again.stdout).toContain('nothing to upgrade');
+    const grown = await cli(['add', 'metrics', '--no-install'], { cwd: dir });
+    expect(grown.exitCode, grown.stderr).toBe(0);
+    expect(await read('src/server.ts')).toContain('export const mine = 1;');
+  });
+});
+
+describe('unresolved conflict markers', () => {
+  it('stop add, remove and upgrade with exit 1, naming the files, and nothing is written', async () => {
+    const made = await cli(['marked', ...ARGS], { cwd: work });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const dir = path.join(work, 'marked');
+    const readme = path.join(dir, 'README.md');
+    await writeFile(readme, `${await readFile(readme, 'utf8')}<<<<<<< ours\nmine\n=======\ntheirs\n>>>>>>> theirs\n`);
+    const before = await snapshot(dir);
+    for (const args of [['add', 'metrics'], ['add', 'tool', 'lookup', '--yes'], ['remove', 'tests'], ['upgrade']]) {
+      const r = await cli([...args, '--cwd', dir, ...(args[1] === 'tool' ? [] : ['--no-install'])], { cwd: work });
+      expect(r.exitCode, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain('1 file still holds conflict markers: README.md. Nothing was written.');
+    }
+    expect(await snapshot(dir)).toEqual(before);
+  });
 });
 
 describe('upgrade --from a directory', () => {

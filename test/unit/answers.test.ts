@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   normalizeFeatures,
+  optionDefaults,
   parseFeatureList,
   recommendedFeatures,
   resolveAnswers,
@@ -207,6 +208,7 @@ describe('feature lists', () => {
 
 describe('add: the recorded answers, then flags, then questions (interactive only), else exit 2', () => {
   const recorded: Answers = {
+    ...optionDefaults(),
     name: 'app',
     description: 'D.',
     transport: 'both',
@@ -236,7 +238,8 @@ describe('add: the recorded answers, then flags, then questions (interactive onl
   });
   it('"all" means every feature that fits the recorded transport', async () => {
     const r = await add('all', { yes: true }, { transport: 'stdio' });
-    expect(r.adding).toEqual(['cache', 'breaker', 'tracing', 'docker', 'tests']);
+    expect(r.adding).toEqual(recommendedFeatures('stdio').filter((id) => id !== 'logging'));
+    expect(r.adding.some((id) => feature(id).httpOnly)).toBe(false);
   });
   it('answers --auth / --store for features being added; without the flag, the recorded answer', async () => {
     expect((await add('auth')).answers.auth).toBe('apikey');
@@ -279,7 +282,8 @@ describe('add: the recorded answers, then flags, then questions (interactive onl
   });
   it('asks for the store exactly when the first feature that uses it comes in', async () => {
     for (const id of FEATURE_IDS.filter((f) => f !== 'logging')) {
-      const s = scripted({ store: 'redis', auth: 'apikey' });
+      // Every option's question is answered with its default, the store's with redis.
+      const s = scripted({ ...optionDefaults(), store: 'redis' });
       const r = await resolveAnswers(
         { directory: '.', features: id },
         { ...base, interactive: true, prompter: s.prompter, recorded },

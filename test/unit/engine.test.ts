@@ -1,18 +1,19 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Answers } from '../../src/answers.js';
+import { optionDefaults, type Answers } from '../../src/answers.js';
 import { apply } from '../../src/engine/apply.js';
 import { envFile, SECRET_PLACEHOLDER } from '../../src/engine/env.js';
 import { createArgs } from '../../src/engine/base.js';
 import { buildManifest, hash, MANIFEST, readManifest, serializeManifest } from '../../src/engine/manifest.js';
 import { safeJoin } from '../../src/engine/paths.js';
-import { planFiles, planProject } from '../../src/engine/plan.js';
+import { planFiles, planProject, type Plan } from '../../src/engine/plan.js';
 import { outputPath, render } from '../../src/engine/render.js';
 import { FEATURE_IDS, OPTIONS } from '../../src/features.js';
 import { removeDir, snapshot, tempDir, templateSyntax } from '../helpers.js';
 
 const answers = (over: Partial<Answers> = {}): Answers => ({
+  ...optionDefaults(),
   name: 'demo',
   description: 'Demo.',
   transport: 'both',
@@ -125,6 +126,21 @@ describe('apply', () => {
     expect(entries.map((e) => e.action)).toEqual(['create', 'update', 'create']);
     await expect(apply(dir, entries, { faultAfter: 2 })).rejects.toThrow(/Simulated I\/O failure/);
     expect(await snapshot(dir)).toEqual(before);
+  });
+  it('deletes what remove plans to delete, with its emptied folder, and a failure brings the files back', async () => {
+    await mkdir(path.join(dir, 'src/gone'), { recursive: true });
+    await writeFile(path.join(dir, 'src/gone/x.ts'), 'x');
+    await writeFile(path.join(dir, 'a.txt'), 'old a');
+    const before = await snapshot(dir);
+    const entries: Plan = [
+      { path: 'src/gone/x.ts', action: 'delete', content: '', previous: 'x' },
+      { path: 'a.txt', action: 'update', content: 'A', previous: 'old a' },
+    ];
+    await expect(apply(dir, entries, { faultAfter: 1 })).rejects.toThrow(/Simulated I\/O failure/);
+    expect(await snapshot(dir)).toEqual(before);
+    await apply(dir, entries);
+    expect(await snapshot(dir)).toEqual({ 'a.txt': 'A' });
+    await expect(stat(path.join(dir, 'src/gone'))).rejects.toThrow();
   });
   it('Ctrl-C while writing restores every file and exits 130', async () => {
     await writeFile(path.join(dir, 'keep.txt'), 'mine');

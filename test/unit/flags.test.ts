@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { refusals } from '../../src/answers.js';
 import { CliError } from '../../src/errors.js';
 import { defineOption } from '../../src/feature-api.js';
-import { FEATURES, OPTIONS, type Option } from '../../src/features.js';
+import { FEATURES, optionFlag, OPTIONS, type Option } from '../../src/features.js';
 import { COMMANDS, flagsOf, parseFlags } from '../../src/flags.js';
 
 function usage(run: () => unknown): CliError {
@@ -38,10 +38,10 @@ describe('flags, parsed once at the boundary (src/flags.ts)', () => {
 
   it('every option a feature declares is a flag of create and add, and of no generator', () => {
     for (const o of OPTIONS) {
-      expect(flagsOf('create')).toContain(`--${o.id}`);
-      expect(flagsOf('add')).toContain(`--${o.id}`);
+      expect(flagsOf('create')).toContain(optionFlag(o));
+      expect(flagsOf('add')).toContain(optionFlag(o));
       for (const c of COMMANDS.filter((x) => x.startsWith('add ') || x === 'upgrade' || x === 'remove'))
-        expect(flagsOf(c), c).not.toContain(`--${o.id}`);
+        expect(flagsOf(c), c).not.toContain(optionFlag(o));
     }
     // The registry's options are each declared once, even when several features name one.
     const named = FEATURES.flatMap((f) => f.options);

@@ -1,11 +1,12 @@
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
-import type { Answers } from '../../src/answers.js';
+import { optionDefaults, type Answers } from '../../src/answers.js';
 import { namesOf, renderItem, schemeOf, uriVariables, type ItemSpec } from '../../src/engine/items.js';
 import { importedNames, register } from '../../src/engine/register.js';
 import { render } from '../../src/engine/render.js';
 
 const answers = (features: Answers['features'], transport: Answers['transport'] = 'http'): Answers => ({
+  ...optionDefaults(),
   name: 'weather-mcp',
   description: 'A production-ready MCP server.',
   transport,

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TRANSPORTS } from '../../src/answers.js';
+import { optionDefaults, TRANSPORTS } from '../../src/answers.js';
 import { AUTH_KINDS, STORES } from '../space.js';
 import type { EnvSection } from '../../src/feature-api.js';
 import { BASE, feature, FEATURE_IDS, FEATURES, withRequired, type FeatureId } from '../../src/features.js';
@@ -23,6 +23,7 @@ async function files(dir: string, prefix = ''): Promise<string[]> {
 }
 
 const base = {
+  ...optionDefaults(),
   name: 'app',
   description: 'd',
   transport: 'http',

@@ -3,10 +3,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveAnswers, TRANSPORTS, type Answers } from '../../src/answers.js';
+import { resolveAnswers, TRANSPORTS, valuesOf, type Answers } from '../../src/answers.js';
 import { buildManifest, MANIFEST, serializeManifest } from '../../src/engine/manifest.js';
 import { render, type FileTree } from '../../src/engine/render.js';
-import { feature, FEATURE_IDS, withRequired } from '../../src/features.js';
+import { feature, FEATURE_IDS, optionFlag, OPTIONS, withRequired } from '../../src/features.js';
 import { GENERATOR } from '../../src/meta.js';
 import { removeDir, ROOT, tempDir, templateSyntax } from '../helpers.js';
 import {
@@ -21,6 +21,8 @@ import {
   DESCRIPTION,
   feasible,
   featureSets,
+  matters,
+  valueOf,
   NAME,
   pairsOf,
   pairwiseSet,
@@ -49,7 +51,7 @@ describe('the answer space (test/space.ts)', () => {
     expect(ids.size, 'ids are unique').toBe(space.length);
     // Each checked combination, given as flags to the CLI's own answer resolution, comes back as itself.
     for (const a of space) {
-      const resolve = (more: { auth?: string; store?: string }) =>
+      const resolve = (more: Record<string, string | undefined>) =>
         resolveAnswers(
           {
             directory: NAME,
@@ -63,15 +65,16 @@ describe('the answer space (test/space.ts)', () => {
           },
           { cwd: '/tmp', env: {}, interactive: false },
         );
-      const got = await resolve({
-        auth: authMatters(a) ? a.auth : undefined,
-        store: storeMatters(a) ? a.store : undefined,
-      });
+      const got = await resolve(
+        Object.fromEntries(OPTIONS.map((o) => [o.id, matters(o, a) ? valueOf(a, o) : undefined])),
+      );
       expect(comboId(got.answers), comboId(a)).toBe(comboId(a));
       expect(got.answers).toEqual(a);
-      // --auth and --store are answers only where a chosen feature uses them; elsewhere the flag is refused.
-      if (!authMatters(a)) await expect(resolve({ auth: 'oauth' })).rejects.toThrow(/--auth answers/);
-      if (!storeMatters(a)) await expect(resolve({ store: 'redis' })).rejects.toThrow(/--store answers/);
+      // An option is an answer only where a chosen feature uses it; elsewhere its flag is refused.
+      for (const o of OPTIONS.filter((x) => !matters(x, a))) {
+        const other = valuesOf(o).find((v) => v !== o.default)!;
+        await expect(resolve({ [o.id]: other })).rejects.toThrow(`${optionFlag(o)} answers`);
+      }
     }
     // What it leaves out is what the CLI refuses or completes: an HTTP-only feature on stdio, a feature without
     // what it requires.
