@@ -197,9 +197,7 @@ export function refusals(
 ): void {
   const reasons = options.flatMap((o) =>
     optionApplies(o, features)
-      ? (o.refuses?.(answers[o.id]!, { transport, features, options: answers }) ?? []).map(
-          (r) => [o, r] as const,
-        )
+      ? (o.refuses?.(answers[o.id]!, { transport, features, options: answers }) ?? []).map((r) => [o, r] as const)
       : [],
   );
   if (reasons.length === 0) return;
@@ -307,7 +305,10 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
   const choices = recommendedFeatures(transport).filter((id) => fits(transport, [id]));
   const requested =
     recorded || flags.features !== undefined
-      ? parseFeatureList(flags.features ?? '', transport)
+      ? // `all`: every feature that fits the transport and the runtime.
+        parseFeatureList(flags.features ?? '', transport).filter(
+          (id) => !/(^|,)\s*all\s*(,|$)/i.test(flags.features ?? '') || fits(transport, [id]),
+        )
       : await settle(
           undefined,
           choices,
@@ -323,7 +324,12 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
   refusals(transport, features, options);
 
   // Options: open when the first feature they answer for comes in (a project-level option: always).
-  async function option(o: Option, value: string | undefined, start: string, features: readonly FeatureId[]): Promise<string> {
+  async function option(
+    o: Option,
+    value: string | undefined,
+    start: string,
+    features: readonly FeatureId[],
+  ): Promise<string> {
     const flag = optionFlag(o);
     const users = optionUsers(o, features);
     const usersText = optionUsersText(o);

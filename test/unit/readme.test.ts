@@ -29,10 +29,7 @@ describe('generated README and .gitignore', () => {
   });
 
   it('define the curl functions, and AUTH, before any snippet uses them', async () => {
-    const projects = [
-      answers('http', []),
-      ...AUTH_KINDS.map((auth) => answers('both', allFeatures('both'), { auth })),
-    ];
+    const projects = [answers('http', []), ...AUTH_KINDS.map((auth) => answers('both', allFeatures('both'), { auth }))];
     for (const project of projects) {
       const readme = (await render(project))['README.md']!;
       const label = `${project.features.join(',')} ${project.auth}`;
