@@ -100,7 +100,9 @@ describe.each([
         } catch {
           problems.push('not JSON');
         }
-      } else if (answer.status !== 405) {
+      } else if (answer.status !== 405 && hostile.raw === undefined) {
+        // Bytes that are not an HTTP request are answered by Node's own parser (400, 431, no body) before the
+        // app sees anything; every request the app sees gets a JSON body.
         problems.push('empty body');
       }
       if (problems.length > 0) failures.push(`${hostile.name}: ${problems.join(', ')} (${answer.body.slice(0, 200)})`);
