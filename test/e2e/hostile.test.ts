@@ -13,6 +13,8 @@ interface HostileCase {
   name: string;
   status: number | '4xx';
   jsonRpc?: boolean;
+  /** Bytes written as they are: not an HTTP request a client library would send. */
+  raw?: string;
 }
 interface Corpus {
   hostileCorpus(maxBodyBytes: number): HostileCase[];

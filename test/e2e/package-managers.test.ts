@@ -17,6 +17,9 @@ const FROZEN = { pnpm: 'pnpm install --frozen-lockfile', yarn: 'yarn install --i
 
 let work: string;
 let reason: string | undefined;
+/** The versions that run `create` here, as a user's current pnpm and Yarn would. */
+const RAN = { pnpm: '10.34.9', yarn: '4.18.1' } as const;
+
 /** PATH and corepack settings under which `pnpm` and `yarn` are the corepack shims a user has. */
 let pmEnv: Record<string, string>;
 
@@ -62,9 +65,12 @@ describe.each(['pnpm', 'yarn'] as const)('--pm %s (real installs, the generated 
     if (reason) return ctx.skip();
     const parent = path.join(work, pm);
     await mkdir(parent);
+    // As `pnpm create mcp-prod` / `yarn create mcp-prod` run it: the package manager says who it is, and which
+    // version, in npm_config_user_agent; `packageManager` records that version (corepack then brings it).
+    const ran = RAN[pm];
     const made = await cli(['app', '-y', '-t', 'http', '-f', 'health,docker,tests', '--pm', pm, '--no-git'], {
       cwd: parent,
-      env: pmEnv,
+      env: { ...pmEnv, npm_config_user_agent: `${pm}/${ran} npm/? node/${process.version}` },
       timeout: 300_000,
     });
     const dir = path.join(parent, 'app');
@@ -77,7 +83,7 @@ describe.each(['pnpm', 'yarn'] as const)('--pm %s (real installs, the generated 
     expect(existsSync(path.join(dir, LOCKFILE[pm])), `${LOCKFILE[pm]} is written`).toBe(true);
 
     const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { packageManager?: string };
-    expect(pkg.packageManager).toMatch(new RegExp(`^${pm}@\\d+\\.\\d+\\.\\d+$`));
+    expect(pkg.packageManager).toBe(`${pm}@${ran}`);
 
     // The generated workflow, step by step: each `run:` line, as GitHub Actions would run it (bash -e).
     const workflow = await readFile(path.join(dir, '.github/workflows/ci.yml'), 'utf8');
