@@ -20,8 +20,8 @@ export type Runtime = (typeof RUNTIMES)[number];
 /**
  * Bun's and Deno's npm packages, installed once into .ci/.runtimes (git-ignored), as `npm i --prefix` does for Node
  * in .ci/run. Workers need nothing here: a `--runtime workers` project has wrangler among its devDependencies, and
- * the test runs that one, as `npm run dev` does. Versions checked here: docs STACK-NOTES ("Runtimes and deployment
- * tools that work offline here").
+ * the test runs that one, as `npm run dev` does. The versions pinned below (Bun 1.4, Deno 2.9) are the ones these
+ * tests were checked with; each package ships its runtime's binary.
  */
 const TOOLS_DIR = path.join(ROOT, '.ci', '.runtimes');
 const PACKAGES = ['bun@~1.4.4', 'deno@~2.9.6'];
