@@ -4,8 +4,8 @@ import type { Logger } from './logger.js';
  * Runs `stop` once on SIGTERM or SIGINT, then exits 0; exits 1 if it fails or takes longer than `timeoutMs`.
  * `stop` should stop taking work, let in-flight work finish, then release resources.
  *
- * The logger writes each line as it is logged (src/logger.ts): `shutting down`, then `stopped` or the
- * failure, are on stderr, in that order, before the process exits.
+ * `shutting down`, then `stopped` or the failure, are on stderr, in that order, before the process exits:
+ * the logger writes what it still holds when the process exits (src/logger.ts).
  */
 export function onShutdown(
   logger: Logger,
