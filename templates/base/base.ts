@@ -134,6 +134,21 @@ export default {
         title: 'Shutdown',
         vars: [
           {
+            name: 'SHUTDOWN_DRAIN_MS',
+            note: 'Behind a load balancer, long enough for it to see /ready fail and stop sending new requests.',
+            schema: [
+              'z.coerce',
+              "    .number({ error: 'must be a whole number of milliseconds, 0 or more' })",
+              "    .int('must be a whole number of milliseconds, 0 or more')",
+              "    .min(0, 'must be a whole number of milliseconds, 0 or more')",
+              '    .default(0)',
+            ].join('\n'),
+            default: '0',
+            description:
+              'On SIGTERM, how long (ms) the server keeps serving while `/ready` answers 503, before it stops accepting connections. 0 (the default, for local runs) stops at once; set it behind a load balancer, e.g. 5000.',
+            when: (ctx) => ctx.http,
+          },
+          {
             name: 'SHUTDOWN_TIMEOUT_MS',
             schema: 'milliseconds.default(10_000)',
             default: '10000',

@@ -2,7 +2,8 @@ import type { Logger } from './logger.js';
 
 /**
  * Runs `stop` once on SIGTERM or SIGINT, then exits 0; exits 1 if it fails or takes longer than `timeoutMs`.
- * `stop` should stop taking work, let in-flight work finish, then release resources.
+ * `stop` should stop taking work, let in-flight work finish, then release resources. A second signal while
+ * stopping exits at once, with 1 (Ctrl-C twice).
  *
  * `shutting down`, then `stopped` or the failure, are on stderr, in that order, before the process exits:
  * the logger writes what it still holds when the process exits (src/logger.ts).
@@ -14,7 +15,10 @@ export function onShutdown(
 ): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
     setTimeout(() => {
@@ -32,6 +36,6 @@ export function onShutdown(
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
