@@ -20,6 +20,7 @@ import {
   type OptionId,
   optionFlag,
 } from './features.js';
+import type { Item } from './engine/items.js';
 import { checkName, suggestName } from './name.js';
 import { detectPm, PMS, pmVersion, type Pm } from './pm.js';
 
@@ -42,6 +43,11 @@ export type Answers = {
     pm: Pm;
     /** The version of `pm` that ran `create`, when known: package.json's `packageManager`. */
     pmVersion?: string;
+    /**
+     * The tools, resources and prompts `add tool|resource|prompt` added, in that order (src/engine/items.ts); absent
+     * until the first one. The examples the templates write are not items.
+     */
+    items?: Item[];
   };
 
 /** What `create --yes` answers; `add` answers with the recorded answers instead. Options: their declared default. */
@@ -385,6 +391,7 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
       ...(options as OptionAnswers),
       pm,
       ...(recorded ? recorded.pmVersion && { pmVersion: recorded.pmVersion } : versionOf(pm, ctx.env)),
+      ...(recorded?.items && { items: recorded.items }),
     },
     directory,
     pm: given.pm ?? pm,

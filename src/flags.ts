@@ -64,7 +64,7 @@ function flagTable(): Record<string, FlagSpec> {
     install: { flag: '--no-install', schema: on, commands: PLANNED, for: 'nothing is installed' },
     git: { flag: '--no-git', schema: on, commands: ['create'] },
     yes: { flag: '--yes', schema: on, commands: ['create', 'add', 'remove', ...GENERATORS] },
-    force: { flag: '--force', schema: on, commands: PLANNED },
+    force: { flag: '--force', schema: on, commands: [...PLANNED, ...GENERATORS] },
     dryRun: { flag: '--dry-run', schema: on, commands: [...PLANNED, ...GENERATORS] },
     json: { flag: '--json', schema: on, commands: [...PLANNED, ...GENERATORS] },
     interactive: { flag: '--interactive', schema: on, commands: ['create'] },

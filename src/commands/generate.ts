@@ -5,17 +5,17 @@ import {
   ITEM_KINDS,
   KIND_DIRS,
   namesOf,
-  renderItem,
+  newItem,
   schemeOf,
   uriVariables,
+  type Item,
   type ItemKind,
-  type ItemSpec,
-  type ToolOptions,
 } from '../engine/items.js';
+import { refuseStale } from '../engine/manifest.js';
 import { openProject } from '../engine/project.js';
 import { readIfExists, safeJoin } from '../engine/paths.js';
-import { planFiles } from '../engine/plan.js';
-import { importedNames, register } from '../engine/register.js';
+import { planProject } from '../engine/plan.js';
+import { render } from '../engine/render.js';
 import { usageError } from '../errors.js';
 import { runScript } from '../pm.js';
 import type { CommandResult, RunContext } from './create.js';
@@ -32,6 +32,7 @@ export interface GenerateFlags {
   readOnly?: boolean;
   destructive?: boolean;
   yes?: boolean;
+  force?: boolean;
   dryRun?: boolean;
   json?: boolean;
 }
@@ -88,7 +89,7 @@ async function resolveSpec(
   flags: GenerateFlags,
   a: Answers,
   interactive: boolean,
-): Promise<ItemSpec> {
+): Promise<Item> {
   const prompts = interactive ? await import('../prompts.js') : undefined;
   const { title } = namesOf(name);
   const fallback = `${title}: describe what it does and when a model should use it.`;
@@ -103,7 +104,7 @@ async function resolveSpec(
         `Pass --description "<one sentence>" (or --yes for a placeholder).`,
       );
   }
-  const spec: ItemSpec = { kind, name, description };
+  const spec: Omit<Item, 'id' | 'file'> = { kind, name, description };
 
   if (kind === 'tool') {
     const ask = async (value: boolean | undefined, question: string) =>
@@ -115,7 +116,7 @@ async function resolveSpec(
       : await ask(flags.destructive, 'Can it destroy or overwrite data?');
     const cache =
       readOnly && a.features.includes('cache') ? await ask(flags.cache, 'Cache its results?') : (flags.cache ?? false);
-    const tool: ToolOptions = { upstream, readOnly, destructive, cache };
+    const tool = { upstream, readOnly, destructive, cache };
     if (tool.readOnly && tool.destructive)
       throw usageError('A tool cannot be both --read-only and --destructive.', 'Pass one of them, or neither.');
     if (tool.cache && !tool.readOnly)
@@ -128,7 +129,7 @@ async function resolveSpec(
         `${a.name} has no cache to serve --cache from.`,
         'Add the feature first: npx create-mcp-prod add cache',
       );
-    spec.tool = tool;
+    Object.assign(spec, tool);
   }
 
   if (kind === 'resource') {
@@ -147,13 +148,32 @@ async function resolveSpec(
     if (problem) throw usageError(problem, 'Pass a valid --uri.');
     spec.uri = uri;
   }
-  return spec;
+  return newItem(spec);
+}
+
+/** The identifiers an index file imports (a name the user's own code takes too). Reads the file; never edits it. */
+function importedIds(text: string): Set<string> {
+  const ids = new Set<string>();
+  for (const m of text.matchAll(/^import\s+(?!type\s)(?:\{([^}]*)\}|([A-Za-z_$][\w$]*))/gm)) {
+    const names = m[1] === undefined ? [m[2]!] : m[1].split(',');
+    for (const part of names) {
+      const local = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
+      if (local) ids.add(local);
+    }
+  }
+  return ids;
 }
 
 /**
- * `create-mcp-prod add tool|resource|prompt <name>`: writes the item's file and its test, and lists it in the
- * project's index (src/engine/register.ts). Everything is checked before anything is written: an invalid or taken
- * name, an index it cannot edit, a file in the way: exit 2, nothing written.
+ * `create-mcp-prod add tool|resource|prompt <name>`: the project's answers with one more item (src/engine/items.ts),
+ * rendered and planned as `add <feature>` is: the item's files (and its test, with the tests feature) from the item
+ * templates are new, the kind's index is rendered from the list and merged three ways with the user's edits
+ * (base = the index of the recorded items), and `.mcp-prod.json` records the item. An invalid or taken name, or a
+ * file in the way: exit 2, nothing written.
  */
 export async function generate(
   kind: ItemKind,
@@ -162,7 +182,7 @@ export async function generate(
   ctx: RunContext,
 ): Promise<CommandResult> {
   const root = path.resolve(ctx.cwd, flags.cwd ?? '.');
-  const manifest = await openProject(root, 'add');
+  const manifest = await openProject(root, `add ${kind}`);
   const a = manifest.answers;
   if (names.length > 1)
     throw usageError(`add ${kind} takes one name, got ${names.length}: ${names.join(' ')}.`, 'Run it once per name.');
@@ -175,7 +195,7 @@ export async function generate(
   const problem = checkItemName(kind, name);
   if (problem) throw usageError(problem, `Run create-mcp-prod add ${kind} <name> with a valid name.`);
 
-  const { dir, list, definition } = KIND_DIRS[kind];
+  const { dir, definition } = KIND_DIRS[kind];
   const indexPath = `${dir}/index.ts`;
   const [index, defined] = await Promise.all([
     readIfExists(safeJoin(root, indexPath)),
@@ -187,42 +207,46 @@ export async function generate(
       'Bring it to the current templates first: npx create-mcp-prod upgrade',
     );
   }
-  const { id, file } = namesOf(name);
-  if ((await declaredNames(root, dir)).has(name) || importedNames(index).has(id))
-    throw usageError(`${a.name} already has a ${kind} named ${name} (in ${dir}).`, 'Choose another name.');
+  const base = await render(a);
+  refuseStale(manifest, base, `add ${kind}`);
 
-  const spec = await resolveSpec(kind, name, flags, a, ctx.interactive);
-  const files = renderItem(spec, a);
-  for (const rel of Object.keys(files)) {
+  // Taken: a recorded item of the kind, a name its folder declares, an identifier its index (yours or ours)
+  // imports, a file of ours.
+  const { id, file } = namesOf(name);
+  const items = a.items ?? [];
+  const taken =
+    items.some((i) => i.kind === kind && (i.name === name || i.id === id)) ||
+    (await declaredNames(root, dir)).has(name) ||
+    importedIds(index).has(id) ||
+    importedIds(base[indexPath] ?? '').has(id) ||
+    `${dir}/${file}.ts` in base;
+  if (taken) throw usageError(`${a.name} already has a ${kind} named ${name} (in ${dir}).`, 'Choose another name.');
+
+  const item = await resolveSpec(kind, name, flags, a, ctx.interactive);
+  const answers: Answers = { ...a, items: [...items, item] };
+  const theirs = await render(answers);
+  for (const rel of Object.keys(theirs).filter((p) => !(p in base))) {
     if ((await readIfExists(safeJoin(root, rel))) !== undefined)
       throw usageError(
         `${rel} already exists: adding the ${kind} ${name} would overwrite it.`,
         'Choose another name, or move the file.',
       );
   }
-  const registered = register(index, { list, id, from: `./${file}.js` });
-  if (!registered.ok) {
-    throw usageError(
-      `Cannot list the ${kind} in ${indexPath}: ${registered.reason}.`,
-      `Nothing was written. Restore that file's \`export const ${list} = [...]\`, or run with a name and list it yourself.`,
-    );
-  }
 
-  // The same plan as every command (src/engine/plan.ts): new files against the disk, the index three ways.
-  const steps = await planFiles(root, {
-    theirs: { ...files, [indexPath]: registered.text },
-    base: { [indexPath]: index },
-  });
+  // The plan of every command (src/engine/plan.ts): new files against the disk, the index three ways, the manifest.
+  const steps = await planProject(root, { answers, base, theirs, recorded: manifest.files, cause: 'item' });
   const run = runScript(a.pm);
   const tested = a.features.includes('tests') ? ` && ${run} test` : '';
-  const result = await runPlan(
+  const { kind: _kind, name: _name, ...spec } = item;
+  return runPlan(
     {
       command: `add ${kind}`,
       root,
-      answers: a,
+      answers,
       steps,
       pm: a.pm,
       dryRun: flags.dryRun,
+      force: flags.force,
       install: false,
       facts: { to: GENERATOR.version, item: { kind, name, spec } },
       titles: {
@@ -230,10 +254,9 @@ export async function generate(
         refused: `Adding the ${kind} ${name} to ${root}:`,
         done: `Added the ${kind} ${name} to ${a.name}:`,
       },
-      next: () => [`fill in ${dir}/${file}.ts, then ${run} build${tested}`],
+      next: () => [`fill in ${item.file}, then ${run} build${tested}`],
       counts: false,
     },
     ctx,
   );
-  return result;
 }

@@ -52,6 +52,25 @@ export function createArgs(dir: string, a: Answers, unrecorded: readonly string[
   ];
 }
 
+/** `add <kind> <name> ...` for each recorded item, with the flags that make that version write it as recorded. */
+export function itemArgs(dir: string, a: Answers): string[][] {
+  return (a.items ?? []).map((i) => [
+    'add',
+    i.kind,
+    i.name,
+    '--cwd',
+    dir,
+    '--description',
+    i.description,
+    ...(i.uri !== undefined ? ['--uri', i.uri] : []),
+    ...(i.upstream ? ['--upstream'] : []),
+    ...(i.readOnly ? ['--read-only'] : []),
+    ...(i.destructive ? ['--destructive'] : []),
+    // Without the cache feature (removed since), the tool renders as without --cache, which is then refused.
+    ...(i.cache && a.features.includes('cache') ? ['--cache'] : []),
+  ]);
+}
+
 async function oldCli(from: string | undefined, version: string, cwd: string): Promise<OldCli> {
   if (from === undefined) {
     return {
@@ -192,6 +211,15 @@ export async function renderBase(
     throw new CliError(
       `create-mcp-prod ${version} failed to render the base of the upgrade:\n${(made.all ?? '').trim().split('\n').slice(-10).join('\n')}`,
     );
+  }
+  // The items `add tool|resource|prompt` added (0.3.0 and later record them): added again by that version, in order.
+  for (const args of itemArgs(target, manifest.answers)) {
+    const added = await run(args);
+    if (added.exitCode !== 0) {
+      throw new CliError(
+        `create-mcp-prod ${version} failed to add ${args[1]} ${args[2]} to the base of the upgrade:\n${(added.all ?? '').trim().split('\n').slice(-10).join('\n')}`,
+      );
+    }
   }
   const tree = await readTree(target);
   delete tree['.env'];

@@ -1,29 +1,33 @@
 /**
- * The files of one tool, resource or prompt that `add tool|resource|prompt <name>` writes: the item's own file and
- * its test. Pure: a spec in, `{ path: content }` out (docs/add.md, "Tools, resources and prompts"). The code follows
- * the shape of the generated server's example tools (src/tool.ts, src/resource.ts, src/prompt.ts of a project).
+ * The tools, resources and prompts `add tool|resource|prompt <name>` gives a project (docs/add.md, "Tools, resources
+ * and prompts"). Each is recorded in `.mcp-prod.json` (`answers.items`) with what shaped it, and render() makes its
+ * files from the item templates (`templates/<layer>/items/`) and lists it in the kind's index (src/tools/index.ts
+ * and its siblings), which is rendered from the list like any template. This module holds the names and the item's
+ * template context; the code is in the templates.
  */
 import type { Answers } from '../answers.js';
-import type { FileTree } from './render.js';
 
 export const ITEM_KINDS = ['tool', 'resource', 'prompt'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
-export interface ToolOptions {
-  /** Calls the upstream API (services.upstream): `openWorldHint`, and a stub upstream in its test. */
-  upstream: boolean;
-  /** Results served from the cache feature's store (needs `readOnly`). */
-  cache: boolean;
-  readOnly: boolean;
-  destructive: boolean;
-}
-
-export interface ItemSpec {
+/** One item `add tool|resource|prompt` added, as `.mcp-prod.json` records it (`answers.items`, in the order added). */
+export interface Item {
   kind: ItemKind;
   /** The MCP name, as given: `get_forecast`. */
   name: string;
+  /** The identifier its file exports and the index imports: `getForecast`. */
+  id: string;
+  /** Its file: `src/tools/get-forecast.ts`. */
+  file: string;
   description: string;
-  tool?: ToolOptions;
+  /** Tools: calls the upstream API (services.upstream): `openWorldHint`, and a stub upstream in its test. */
+  upstream?: boolean;
+  /** Tools: changes nothing (`readOnlyHint`, `idempotentHint`). */
+  readOnly?: boolean;
+  /** Tools: may destroy or overwrite data (`destructiveHint`). */
+  destructive?: boolean;
+  /** Tools: results served from the cache feature's store (needs `readOnly`). */
+  cache?: boolean;
   /** Resources: a fixed URI, or a URI template with `{variables}`. */
   uri?: string;
 }
@@ -45,6 +49,13 @@ export function namesOf(name: string): { file: string; id: string; title: string
   };
 }
 
+/** The record of a new item: its identifier and file from its name. */
+export function newItem(spec: Omit<Item, 'id' | 'file'>): Item {
+  const { kind, name, ...rest } = spec;
+  const { id, file } = namesOf(name);
+  return { kind, name, id, file: `${KIND_DIRS[kind].dir}/${file}.ts`, ...rest };
+}
+
 /** The variables of a URI template: `weather://city/{city}` -> ['city']. */
 export function uriVariables(uri: string): string[] {
   return [...uri.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!);
@@ -59,310 +70,74 @@ export function schemeOf(projectName: string): string {
   return /^[a-z]/.test(base) ? base : `app-${base}`;
 }
 
-/** A single-quoted TypeScript string literal. */
-function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** What an item template sees as `item` (docs/TEMPLATES.md): the record, with every field present (strict mode). */
+export interface ItemContext {
+  kind: ItemKind;
+  name: string;
+  id: string;
+  /** The file's name without `.ts`, as the index imports it: `get-forecast`. */
+  module: string;
+  title: string;
+  description: string;
+  upstream: boolean;
+  readOnly: boolean;
+  destructive: boolean;
+  /** The tool asked for the cache and the project has the cache feature. */
+  cache: boolean;
+  uri: string;
+  /** A resource's URI template variables, each with the description of its parameter. */
+  vars: { name: string; about: string }[];
+  /** A resource's contents as its generated test expects them: its variables filled with `<name>-1`, or its name. */
+  sample: string;
 }
 
-/**
- * `description: '...',` at `indent`, wrapped the way Prettier prints it when it does not fit in 100 columns
- * (the key on its line, the string on the next).
- */
-function property(indent: string, key: string, value: string): string {
-  const line = `${indent}${key}: ${value},`;
-  return line.length <= 100 ? line : `${indent}${key}:\n${indent}  ${value},`;
+export function itemContext(item: Item, a: Answers): ItemContext {
+  const vars = uriVariables(item.uri ?? '');
+  const module = item.file.slice(item.file.lastIndexOf('/') + 1).replace(/\.ts$/, '');
+  return {
+    kind: item.kind,
+    name: item.name,
+    id: item.id,
+    module,
+    title: namesOf(item.name).title,
+    description: item.description,
+    upstream: item.upstream ?? false,
+    readOnly: item.readOnly ?? false,
+    destructive: item.destructive ?? false,
+    cache: Boolean(item.cache) && a.features.includes('cache'),
+    uri: item.uri ?? '',
+    vars: vars.map((v) => ({ name: v, about: `The ${v} of the URI` })),
+    sample: JSON.stringify(vars.length > 0 ? Object.fromEntries(vars.map((v) => [v, `${v}-1`])) : { name: item.name }),
+  };
 }
 
-/** `export const <id> = define<Kind>({` and the name, title and description every item opens with. */
-function opening(define: string, spec: ItemSpec): string[] {
-  const { id, title } = namesOf(spec.name);
-  return [
-    `export const ${id} = ${define}({`,
-    `  name: ${quote(spec.name)},`,
-    property('  ', 'title', quote(title)),
-    property('  ', 'description', quote(spec.description)),
-  ];
+/** The items of a project by kind, in the order they were added: what the index templates list. */
+export function itemsByKind(a: Answers): Record<ItemKind, ItemContext[]> {
+  const out: Record<ItemKind, ItemContext[]> = { tool: [], resource: [], prompt: [] };
+  for (const item of a.items ?? []) out[item.kind].push(itemContext(item, a));
+  return out;
 }
 
-/** `const name = value;`, broken after `=` as Prettier does when it passes 100 columns. */
-function constant(indent: string, name: string, value: string): string {
-  const line = `${indent}const ${name} = ${value};`;
-  return line.length <= 100 ? line : `${indent}const ${name} =\n${indent}  ${value};`;
+/** The path an item template writes: `items/<dir>/<kind><rest>` -> `<dir>/<kind>s/<module><rest>`. */
+export function itemPath(source: string, item: ItemContext): string | undefined {
+  const m = /^(.*\/)?([a-z]+)(\.[^/]*)$/.exec(source);
+  if (!m || m[2] !== item.kind) return undefined;
+  return `${m[1] ?? ''}${KIND_DIRS[item.kind].list}/${item.module}${m[3]}`;
 }
 
-function toolFile(spec: ItemSpec, a: Answers): string {
-  const t = spec.tool!;
-  const annotations = t.readOnly
-    ? `{ readOnlyHint: true, idempotentHint: true, openWorldHint: ${t.upstream} }`
-    : `{ readOnlyHint: false, destructiveHint: ${t.destructive}, openWorldHint: ${t.upstream} }`;
-  const imports = t.upstream ? 'defineTool, errorResult, structuredResult' : 'defineTool, structuredResult';
-  const lines = [
-    `import * as z from 'zod';`,
-    `import { ${imports} } from '../tool.js';`,
-    ``,
-    ...opening('defineTool', spec),
-    `  input: z.object({`,
-    `    query: z.string().min(1).max(1_000).describe('What to look up'),`,
-    `  }),`,
-    `  // The shape of structuredContent: clients get typed data, and the same as JSON text.`,
-    `  output: z.object({`,
-    `    answer: z.string().describe('The answer'),`,
-    `  }),`,
-    `  annotations: ${annotations},`,
-  ];
-  if (t.cache && a.features.includes('cache')) {
-    lines.push(`  // Served from the cache for CACHE_TTL_SECONDS, per caller and arguments.`, `  cache: true,`);
-  }
-  if (t.upstream) {
-    lines.push(
-      `  async run({ query }, { services, signal }) {`,
-      `    // Replace with the path and query of your upstream API (UPSTREAM_BASE_URL).`,
-      `    const response = await services.upstream.get({`,
-      `      path: ${quote(namesOf(spec.name).file)},`,
-      `      query: { q: query },`,
-      `      signal,`,
-      `    });`,
-      `    if (response.status >= 400) {`,
-      `      return errorResult(\`Upstream answered \${response.status} for \${query}\`);`,
-      `    }`,
-      `    return structuredResult({ answer: response.body.slice(0, 20_000) });`,
-      `  },`,
-    );
-  } else {
-    lines.push(
-      `  run({ query }) {`,
-      `    // Replace with what the tool does; throw a ToolError for a failure the caller may see.`,
-      `    return structuredResult({ answer: \`${spec.name}: \${query}\` });`,
-      `  },`,
-    );
-  }
-  lines.push(`});`, ``);
-  return lines.join('\n');
-}
-
-function resourceFile(spec: ItemSpec): string {
-  const vars = uriVariables(spec.uri!);
-  const lines = [
-    ...(vars.length > 0 ? [`import * as z from 'zod';`] : []),
-    `import { defineResource, textContents } from '../resource.js';`,
-    ``,
-    ...opening('defineResource', spec),
-    property('  ', 'uri', quote(spec.uri!)),
-    `  mimeType: 'application/json',`,
-  ];
-  if (vars.length > 0) {
-    lines.push(`  params: z.object({`);
-    for (const v of vars) lines.push(`    ${v}: z.string().min(1).max(200).describe(${quote(`The ${v} of the URI`)}),`);
-    lines.push(`  }),`);
-  }
-  lines.push(
-    `  // How long a client may reuse a read (ttlMs): as long as this content may be out of date.`,
-    `  ttlMs: 60_000,`,
+/** A recorded item that is well formed (`.mcp-prod.json` is checked before it is used). */
+export function validItem(v: unknown): v is Item {
+  const i = v as Item;
+  if (typeof i !== 'object' || i === null || !ITEM_KINDS.includes(i.kind)) return false;
+  const bool = (b: unknown) => b === undefined || typeof b === 'boolean';
+  return (
+    typeof i.name === 'string' &&
+    typeof i.description === 'string' &&
+    typeof i.id === 'string' &&
+    /^[A-Za-z_$][\w$]*$/.test(i.id) &&
+    typeof i.file === 'string' &&
+    new RegExp(`^${KIND_DIRS[i.kind].dir}/[a-z0-9][a-z0-9-]*\\.ts$`).test(i.file) &&
+    (i.uri === undefined || typeof i.uri === 'string') &&
+    [i.upstream, i.readOnly, i.destructive, i.cache].every(bool)
   );
-  // A template's read answers with its variables; a fixed resource with its name.
-  const [args, data] = vars.length > 0 ? ['{ uri, params }', 'params'] : ['{ uri }', `{ name: ${quote(spec.name)} }`];
-  lines.push(
-    `  read(${args}) {`,
-    `    // Replace with what the resource holds; throw a ToolError for a failure the caller may see.`,
-    `    return textContents(uri, JSON.stringify(${data}), 'application/json');`,
-    `  },`,
-    `});`,
-    ``,
-  );
-  return lines.join('\n');
-}
-
-function promptFile(spec: ItemSpec): string {
-  const { title } = namesOf(spec.name);
-  return [
-    `import * as z from 'zod';`,
-    `import { definePrompt, userMessage } from '../prompt.js';`,
-    ``,
-    ...opening('definePrompt', spec),
-    `  // Prompt arguments are strings (MCP spec, prompts); put limits on every one.`,
-    `  args: z.object({`,
-    `    text: z.string().min(1).max(10_000).describe('The text to work on'),`,
-    `  }),`,
-    `  // Replace with the instructions this prompt gives the model.`,
-    `  get: ({ text }) => userMessage(\`${title}:\\n\\n\${text}\`),`,
-    `});`,
-    ``,
-  ].join('\n');
-}
-
-/** The in-process client the generated suite has: the 2026-07-28 one when the project serves HTTP. */
-function clientOf(a: Answers): string {
-  return a.transport === 'stdio' ? 'legacyClient' : 'modernClient';
-}
-
-function testHead(a: Answers, extra: string[] = [], stub = false): string[] {
-  const helpers = [clientOf(a), ...(stub ? ['stubUpstream'] : []), 'testServices', ...extra];
-  if (stub) helpers.push('type Stub');
-  const importLine = `import { ${helpers.join(', ')} } from '../helpers.js';`;
-  return [
-    `import type { Client } from '@modelcontextprotocol/client';`,
-    `import { afterAll, beforeAll, describe, expect, it } from 'vitest';`,
-    `import type { Services } from '../../src/services.js';`,
-    importLine.length <= 100
-      ? importLine
-      : `import {\n${helpers.map((h) => `  ${h},`).join('\n')}\n} from '../helpers.js';`,
-    ``,
-    ...(stub ? [`let upstream: Stub;`] : []),
-    `let services: Services;`,
-    `let client: Client;`,
-    ``,
-    `beforeAll(async () => {`,
-    ...(stub
-      ? [
-          `  upstream = await stubUpstream((_req, res) => res.end('sunny'));`,
-          `  services = testServices({ UPSTREAM_BASE_URL: upstream.url });`,
-        ]
-      : [`  services = testServices();`]),
-    `  client = await ${clientOf(a)}(services);`,
-    `});`,
-    ``,
-    `afterAll(async () => {`,
-    `  await client.close();`,
-    `  await services.close();`,
-    ...(stub ? [`  await upstream.close();`] : []),
-    `});`,
-    ``,
-  ];
-}
-
-function toolTest(spec: ItemSpec, a: Answers): string {
-  const t = spec.tool!;
-  const expected = t.upstream ? `'sunny'` : `\`\${name}: Paris\``;
-  return [
-    ...testHead(a, ['textOf'], t.upstream),
-    `const name = ${quote(spec.name)};`,
-    ``,
-    `describe(\`tool \${name}\`, () => {`,
-    `  it('is listed with its input and output schemas', async () => {`,
-    `    const { tools } = await client.listTools();`,
-    `    const tool = tools.find((each) => each.name === name);`,
-    `    expect(tool?.inputSchema.required).toEqual(['query']);`,
-    `    expect(tool?.outputSchema?.required).toEqual(['answer']);`,
-    `    expect(tool?.annotations).toMatchObject({ readOnlyHint: ${t.readOnly}, openWorldHint: ${t.upstream} });`,
-    `  });`,
-    ``,
-    `  it('answers with structured content and the same as text', async () => {`,
-    `    const result = await client.callTool({ name, arguments: { query: 'Paris' } });`,
-    `    expect(result.isError).toBeFalsy();`,
-    `    expect(result.structuredContent).toEqual({ answer: ${expected} });`,
-    `    expect(JSON.parse(textOf(result))).toEqual(result.structuredContent);`,
-    `  });`,
-    ``,
-    `  it('answers invalid arguments with an isError result that says what is wrong', async () => {`,
-    `    const result = await client.callTool({ name, arguments: { query: '' } });`,
-    `    expect(result.isError).toBe(true);`,
-    `    expect(textOf(result)).toMatch(\`Invalid arguments for \${name}: query: \`);`,
-    `  });`,
-    `});`,
-    ``,
-  ].join('\n');
-}
-
-function resourceTest(spec: ItemSpec, a: Answers): string {
-  const vars = uriVariables(spec.uri!);
-  const lines = [...testHead(a), `const name = ${quote(spec.name)};`];
-  if (vars.length > 0) {
-    const data = JSON.stringify(Object.fromEntries(vars.map((v) => [v, `${v}-1`])));
-    lines.push(
-      constant('', 'template', quote(spec.uri!)),
-      ``,
-      `describe(\`resource \${name}\`, () => {`,
-      `  it('is listed as a URI template', async () => {`,
-      `    const { resourceTemplates } = await client.listResourceTemplates();`,
-      `    const listed = resourceTemplates.find((each) => each.name === name);`,
-      `    expect(listed?.uriTemplate).toBe(template);`,
-      `  });`,
-      ``,
-      `  it('reads a URI of the template', async () => {`,
-      `    // Each variable filled with its name and -1.`,
-      `    const uri = template.replace(/\\{(\\w+)\\}/g, '$1-1');`,
-      constant('    ', 'text', quote(data)),
-      `    const { contents } = await client.readResource({ uri });`,
-      `    expect(contents).toEqual([{ uri, mimeType: 'application/json', text }]);`,
-      `  });`,
-      ``,
-      `  it('refuses a variable that breaks its limits with -32602', async () => {`,
-      `    const uri = template.replace(/\\{\\w+\\}/g, 'x'.repeat(201));`,
-      `    const read = client.readResource({ uri });`,
-      `    await expect(read).rejects.toMatchObject({ code: -32602 });`,
-      `  });`,
-    );
-  } else {
-    lines.push(
-      constant('', 'uri', quote(spec.uri!)),
-      ``,
-      `describe(\`resource \${name}\`, () => {`,
-      `  it('is listed with its URI', async () => {`,
-      `    const { resources } = await client.listResources();`,
-      `    expect(resources.find((each) => each.name === name)?.uri).toBe(uri);`,
-      `  });`,
-      ``,
-      `  it('reads its contents', async () => {`,
-      constant('    ', 'text', quote(JSON.stringify({ name: spec.name }))),
-      `    const { contents } = await client.readResource({ uri });`,
-      `    expect(contents).toEqual([{ uri, mimeType: 'application/json', text }]);`,
-      `  });`,
-      ``,
-      `  it('refuses a URI it does not serve with -32602', async () => {`,
-      `    const read = client.readResource({ uri: \`\${uri}/missing\` });`,
-      `    await expect(read).rejects.toMatchObject({ code: -32602 });`,
-      `  });`,
-    );
-  }
-  lines.push(`});`, ``);
-  return lines.join('\n');
-}
-
-function promptTest(spec: ItemSpec, a: Answers): string {
-  return [
-    ...testHead(a),
-    `const name = ${quote(spec.name)};`,
-    ``,
-    `describe(\`prompt \${name}\`, () => {`,
-    `  it('is listed with its arguments', async () => {`,
-    `    const { prompts } = await client.listPrompts();`,
-    `    const prompt = prompts.find((each) => each.name === name);`,
-    `    expect(prompt?.arguments).toEqual([expect.objectContaining({ name: 'text', required: true })]);`,
-    `  });`,
-    ``,
-    `  it('gives a message with the text', async () => {`,
-    `    const { messages } = await client.getPrompt({ name, arguments: { text: 'hello' } });`,
-    `    expect(messages[0]?.content).toMatchObject({`,
-    `      type: 'text',`,
-    `      text: expect.stringContaining('hello'),`,
-    `    });`,
-    `  });`,
-    ``,
-    `  it('refuses missing arguments with -32602 that says what is wrong', async () => {`,
-    `    const get = client.getPrompt({ name, arguments: {} });`,
-    `    await expect(get).rejects.toMatchObject({`,
-    `      code: -32602,`,
-    `      message: expect.stringMatching(/text/),`,
-    `    });`,
-    `  });`,
-    `});`,
-    ``,
-  ].join('\n');
-}
-
-/** The item's file and, when the project has the generated test suite, its test. */
-export function renderItem(spec: ItemSpec, a: Answers): FileTree {
-  const { file } = namesOf(spec.name);
-  const { dir } = KIND_DIRS[spec.kind];
-  const tree: FileTree = {};
-  if (spec.kind === 'tool') tree[`${dir}/${file}.ts`] = toolFile(spec, a);
-  if (spec.kind === 'resource') tree[`${dir}/${file}.ts`] = resourceFile(spec);
-  if (spec.kind === 'prompt') tree[`${dir}/${file}.ts`] = promptFile(spec);
-  if (a.features.includes('tests')) {
-    const test = `test/${KIND_DIRS[spec.kind].list}/${file}.test.ts`;
-    if (spec.kind === 'tool') tree[test] = toolTest(spec, a);
-    if (spec.kind === 'resource') tree[test] = resourceTest(spec, a);
-    if (spec.kind === 'prompt') tree[test] = promptTest(spec, a);
-  }
-  return tree;
 }

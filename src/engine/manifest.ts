@@ -7,6 +7,7 @@ import { FEATURE_IDS, OPTIONS, type OptionId } from '../features.js';
 import { GENERATOR } from '../meta.js';
 import { PMS } from '../pm.js';
 import { templatesFingerprint } from './fingerprint.js';
+import { validItem } from './items.js';
 import { readIfExists } from './paths.js';
 import type { FileTree } from './render.js';
 
@@ -80,6 +81,7 @@ export async function readManifest(root: string): Promise<Manifest> {
     }) &&
     PMS.includes(a.pm) &&
     (a.pmVersion === undefined || typeof a.pmVersion === 'string') &&
+    (a.items === undefined || (Array.isArray(a.items) && a.items.every(validItem))) &&
     (m.templates === undefined || typeof m.templates === 'string') &&
     m.files !== null &&
     typeof m.files === 'object';

@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { diff3Merge } from 'node-diff3';
+import { KIND_DIRS } from './items.js';
 import { hash } from './manifest.js';
 import type { PlanEntry } from './plan.js';
 
@@ -12,9 +13,20 @@ import type { PlanEntry } from './plan.js';
  * What makes theirs differ from base, as the notes name it: the features `add` adds, or the templates of the version
  * `upgrade` brings (docs/ARCHITECTURE.md, "Merge rules"). `create` has no base, so it names neither.
  */
-export type Cause = 'features' | 'templates';
+export type Cause = 'features' | 'templates' | 'item';
 
-const CHANGED_BY: Record<Cause, string> = { features: 'the new features', templates: 'the new templates' };
+const CHANGED_BY: Record<Cause, string> = {
+  features: 'the new features',
+  templates: 'the new templates',
+  item: 'the new item',
+};
+
+/**
+ * The index files of tools, resources and prompts (src/engine/items.ts): a list, one entry per line. Where you and the
+ * render both only added lines at one place (your tool and the new one), both are kept, yours first, instead of a
+ * conflict: the lines of a list do not depend on each other.
+ */
+const LISTS = new Set(Object.values(KIND_DIRS).map(({ dir }) => `${dir}/index.ts`));
 
 export interface FileVersions {
   path: string;
@@ -51,12 +63,18 @@ function block(out: string[], chunk: string[]): void {
 }
 
 /** Line-based three-way merge (node-diff3, the diff3 algorithm git uses); conflicts are written as git writes them. */
-export function mergeText(ours: string, base: string, theirs: string): TextMerge {
+export function mergeText(ours: string, base: string, theirs: string, union = false): TextMerge {
   const out: string[] = [];
   let conflicts = 0;
   for (const region of diff3Merge(lines(ours), lines(base), lines(theirs), { excludeFalseConflicts: true })) {
     if (region.ok) {
       out.push(...region.ok);
+      continue;
+    }
+    // `union` (a list): both sides only inserted lines here; keep both, ours first.
+    if (union && region.conflict!.o.length === 0) {
+      block(out, region.conflict!.a);
+      block(out, region.conflict!.b);
       continue;
     }
     // Lines both sides have at the edges of a conflict are not in conflict: only the rest goes between markers, as
@@ -172,7 +190,8 @@ export function mergeFile(v: FileVersions): PlanEntry {
 
   // package.json always merges by key, so a user's package.json where we write one keeps every key of theirs. Other
   // JSON files merge as text first, which keeps their formatting, and by key only when the text merge conflicts.
-  let text = path === 'package.json' ? undefined : mergeText(ours, base ?? '', theirs);
+  const union = base !== undefined && LISTS.has(path);
+  let text = path === 'package.json' ? undefined : mergeText(ours, base ?? '', theirs, union);
   const byKey = path === 'package.json' || (path.endsWith('.json') && base !== undefined && text!.conflicts > 0);
   const json = byKey ? mergeJson(ours, base ?? '{}', theirs) : undefined;
   if (json) {
@@ -183,7 +202,7 @@ export function mergeFile(v: FileVersions): PlanEntry {
     }
     return { path, action: 'merge', content: json.content, previous: ours, note };
   }
-  text ??= mergeText(ours, base ?? '', theirs);
+  text ??= mergeText(ours, base ?? '', theirs, union);
   if (text.conflicts > 0) {
     const why =
       base === undefined ? 'a file of yours is where this project writes one' : `you and ${by} changed the same lines`;

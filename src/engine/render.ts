@@ -16,6 +16,7 @@ import {
 } from '../features.js';
 import { GENERATOR, PRECOMPILED, TEMPLATES_DIR } from '../meta.js';
 import { runScript } from '../pm.js';
+import { itemContext, itemPath, itemsByKind, type ItemContext, type ItemKind } from './items.js';
 import COMPILE_OPTIONS from './handlebars-options.json' with { type: 'json' };
 
 /** A rendered project: POSIX relative path -> file content. Ordered by path. */
@@ -34,6 +35,8 @@ export interface TemplateContext {
   generator: { name: string; version: string };
   /** The environment of the generated server, from the feature definitions (docs/ARCHITECTURE.md). */
   env: { sections: RenderedSection[]; vars: RenderedVar[] };
+  /** The items `add tool|resource|prompt` added, by kind, in the order added: what the index templates list. */
+  items: Record<ItemKind, ItemContext[]>;
   /**
    * From the options (src/feature-api.ts `defineOption`): `<option>` is its value where it applies, else false
    * (`auth`, `store`); each value is a boolean, true when it is the answer and applies (`apikey`, `oauth`,
@@ -125,6 +128,7 @@ export function templateContext(a: Answers): TemplateContext {
     run: runScript(a.pm),
     generator: { ...GENERATOR },
     env: { sections: [], vars: [] },
+    items: itemsByKind(a),
   };
   ctx.env = environment(a, ctx);
   return ctx;
@@ -141,10 +145,14 @@ type Partials = Record<
   (context?: unknown, options?: { data?: { 'partial-block'?: (context: unknown) => unknown } }) => string
 >;
 
-/** A folder of templates/: the files it writes, and what it contributes to the named places of others. */
+/**
+ * A folder of templates/: the files it writes, what it contributes to the named places of others, and its item
+ * templates (`items/<dir>/<kind><rest>`: rendered once per item of that kind, src/engine/items.ts `itemPath`).
+ */
 interface Layer {
   files: Template[];
   slots: Template[];
+  items: Template[];
 }
 
 const layerCache = new Map<string, Promise<Layer>>();
@@ -152,6 +160,7 @@ const layerCache = new Map<string, Promise<Layer>>();
 /** Files at the root of a folder that define it (src/features.ts imports them, with the shared options); they are not output. */
 const DEFINITIONS = new Set(['feature.ts', 'base.ts', 'options.ts']);
 const SLOTS = 'slots/';
+const ITEMS = 'items/';
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
@@ -215,11 +224,12 @@ async function loadLayer(layer: string): Promise<Layer> {
       },
     };
   });
+  const under = (prefix: string) =>
+    templates.filter((t) => t.source.startsWith(prefix)).map((t) => ({ ...t, source: t.source.slice(prefix.length) }));
   return {
-    files: templates.filter((t) => !t.source.startsWith(SLOTS)),
-    slots: templates
-      .filter((t) => t.source.startsWith(SLOTS))
-      .map((t) => ({ ...t, source: t.source.slice(SLOTS.length) })),
+    files: templates.filter((t) => !t.source.startsWith(SLOTS) && !t.source.startsWith(ITEMS)),
+    slots: under(SLOTS),
+    items: under(ITEMS),
   };
 }
 
@@ -242,6 +252,11 @@ const HELPERS: Record<keyof typeof COMPILE_OPTIONS.knownHelpers, import('handleb
   or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
   json: (v: unknown) => JSON.stringify(v),
+  // {{quote text}}: a TypeScript string literal, quoted as Prettier quotes it (single quotes unless the text has more).
+  quote: (value: string) => quote(value),
+  // {{fit "  key:" value ","}}: `  key: value,` when it fits in 100 columns, else broken after `key:` as Prettier
+  // breaks an assignment or a property (the value on the next line, indented two more).
+  fit: (head: string, value: string, tail: string) => fit(head, value, tail),
   // {{wrap text prefix="# " first="- " width=100}}: text in lines of at most `width` (116) characters.
   wrap: (value: string, options: { hash: { prefix?: string; first?: string; width?: number } }) =>
     wrap(value, options.hash.first ?? options.hash.prefix ?? '', options.hash.prefix ?? '', options.hash.width),
@@ -258,6 +273,30 @@ function handlebars(runtimeOnly: boolean) {
     return instance;
   });
   return hbs;
+}
+
+/** A string literal as Prettier writes it with `singleQuote`: double quotes only when it holds more single quotes. */
+export function quote(text: string): string {
+  const q = (text.match(/'/g)?.length ?? 0) > (text.match(/"/g)?.length ?? 0) ? '"' : "'";
+  const escaped = text
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replaceAll(q, `\\${q}`);
+  return `${q}${escaped}${q}`;
+}
+
+/**
+ * `head value tail` on one line when it fits in `width` columns, else `value tail` on the next, indented two more.
+ * As Prettier, a property whose key is shorter than 5 characters (`uri:`) is never broken: too little to gain.
+ */
+export function fit(head: string, value: string, tail: string, width = 100): string {
+  const line = `${head} ${value}${tail}`;
+  const shortKey = /^\s*([^\s:]+):$/.exec(head)?.[1]?.length ?? 5;
+  if (line.length <= width || shortKey < 5) return line;
+  const indent = /^\s*/.exec(head)![0];
+  return `${head}\n${indent}  ${value}${tail}`;
 }
 
 /** Words of `value` in lines of at most 116 characters, the first after `first`, the others after `prefix`. */
@@ -347,6 +386,18 @@ export async function render(a: Answers): Promise<FileTree> {
       if (content.trim() === '') continue;
       if (out === 'package.json') content = withDependencies(content, a, ctx);
       tree[out] = content;
+    }
+    // Each item's files, from the layer's item templates of its kind, with the item in the context.
+    for (const item of a.items ?? []) {
+      const itemCtx = { ...ctx, item: itemContext(item, a) };
+      for (const t of l.items) {
+        const out = itemPath(t.source, itemCtx.item);
+        if (out === undefined) continue;
+        if (owner[out]) throw new Error(`templates ${owner[out]} and ${name} both write ${out}`);
+        owner[out] = name;
+        const content = t.render(itemCtx, partials);
+        if (content.trim() !== '') tree[out] = content;
+      }
     }
   }
   return Object.fromEntries(Object.entries(tree).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));

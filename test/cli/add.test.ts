@@ -272,7 +272,8 @@ describe('add', () => {
     const index = path.join(dir, 'src/tools/index.ts');
     const registered = (await readFile(index, 'utf8'))
       .replace("import { upstreamGet } from './upstream-get.js';\n", '')
-      .replace(', upstreamGet]', ']');
+      .replace('  upstreamGet,\n', '');
+    expect(registered).not.toContain('upstreamGet');
     await writeFile(index, registered);
     const again = await add(dir, ['cache', '--yes']);
     expect(again.exitCode, again.stderr).toBe(0);
@@ -327,7 +328,7 @@ describe('add', () => {
     [['tool', 'x', '--store', 'redis'], /--store does not apply to `add tool`: it answers for the cache and ratelimit/],
     [['tool', 'x', '--uri', 'x://y'], /--uri does not apply to `add tool`[\s\S]*a flag of `add resource`/],
     [['tool', 'x', '--no-install'], /--no-install does not apply to `add tool`: nothing is installed/],
-    [['tool', 'x', '--force'], /--force does not apply to `add tool`/],
+    [['tool', 'x', '--pm', 'pnpm'], /--pm does not apply to `add tool`/],
     [['resource', 'r', '--read-only'], /--read-only does not apply to `add resource`/],
     [['prompt', 'p', '--upstream'], /--upstream does not apply to `add prompt`/],
     [['health', '--read-only'], /--read-only does not apply to `add`[\s\S]*a flag of `add tool`/],
@@ -370,5 +371,110 @@ describe('add', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(await snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('add tool|resource|prompt: one more item in the answers, through the same plan', () => {
+  const edit = async (dir: string, rel: string, f: (s: string) => string) =>
+    writeFile(path.join(dir, rel), f(await readFile(path.join(dir, rel), 'utf8')));
+
+  it('writes the item files, lists them in the index with your edits, and records them', async () => {
+    const dir = await create(['-t', 'http', '-f', 'cache,tests']);
+    // A tool of the user's, listed by hand, and a comment of theirs in the index.
+    await writeFile(path.join(dir, 'src/tools/mine.ts'), "export { echo as mine } from './echo.js';\n");
+    await edit(dir, 'src/tools/index.ts', (s) =>
+      `// Our tools.\n${s}`
+        .replace("import { upstreamGet } from './upstream-get.js';\n", "$&import { mine } from './mine.js';\n")
+        .replace('  upstreamGet,\n', '$&  mine,\n'),
+    );
+    const before = await snapshot(dir);
+
+    const dry = await cli(
+      ['add', 'tool', 'get_forecast', '--upstream', '--cache', '--read-only', '--yes', '--dry-run'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/merge\s+src\/tools\/index\.ts/);
+    expect(dry.stdout).toContain('+  getForecast,');
+    expect(await snapshot(dir)).toEqual(before);
+
+    const r = await cli(['add', 'tool', 'get_forecast', '--upstream', '--cache', '--read-only', '--yes', '--json'], {
+      cwd: dir,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const actions = Object.fromEntries(report.files.map((f: { path: string; action: string }) => [f.path, f.action]));
+    expect(actions).toMatchObject({
+      'src/tools/get-forecast.ts': 'create',
+      'test/tools/get-forecast.test.ts': 'create',
+      'src/tools/index.ts': 'merge',
+      '.mcp-prod.json': 'update',
+    });
+    expect(report.item).toMatchObject({ kind: 'tool', name: 'get_forecast' });
+    for (const args of [
+      ['resource', 'notes', '--uri', 'notes://{id}', '--yes'],
+      ['prompt', 'summarize', '--yes'],
+      ['tool', 'second', '--yes'],
+    ]) {
+      const added = await cli(['add', ...args], { cwd: dir });
+      expect(added.exitCode, added.stderr).toBe(0);
+    }
+    const index = await readFile(path.join(dir, 'src/tools/index.ts'), 'utf8');
+    expect(index).toMatch(/^\/\/ Our tools\.\n/);
+    expect(index).toContain(
+      "import { mine } from './mine.js';\nimport { getForecast } from './get-forecast.js';\nimport { second } from './second.js';\n",
+    );
+    expect(index).toContain('  upstreamGet,\n  mine,\n  getForecast,\n  second,\n');
+    expect(await readFile(path.join(dir, 'src/tools/get-forecast.ts'), 'utf8')).toMatch(/^ {2}cache: true,$/m);
+    expect(await readFile(path.join(dir, 'src/resources/index.ts'), 'utf8')).toContain('  notes,\n');
+    const manifest = JSON.parse(await readFile(path.join(dir, '.mcp-prod.json'), 'utf8'));
+    expect(manifest.answers.items.map((i: { name: string }) => i.name)).toEqual([
+      'get_forecast',
+      'notes',
+      'summarize',
+      'second',
+    ]);
+    expect(manifest.files['src/prompts/summarize.ts']).toBeDefined();
+
+    // Taken names: exit 2, nothing written.
+    const taken = await snapshot(dir);
+    for (const args of [
+      ['tool', 'second'],
+      ['tool', 'mine'],
+      ['tool', 'echo'],
+      ['prompt', 'summarize'],
+    ]) {
+      const again = await cli(['add', ...args, '--yes'], { cwd: dir });
+      expect(again.exitCode, args.join(' ')).toBe(2);
+    }
+    expect(await snapshot(dir)).toEqual(taken);
+
+    // A later feature keeps the items: add and remove re-render them like any file.
+    const metrics = await add(dir, ['metrics', '--yes']);
+    expect(metrics.exitCode, metrics.stderr).toBe(0);
+    const removed = await cli(['remove', 'tests', '--no-install'], { cwd: dir });
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    const after = await snapshot(dir);
+    expect(after['test/tools/get-forecast.test.ts']).toBeUndefined();
+    expect(after['src/tools/get-forecast.ts']).toBeDefined();
+    expect(after['src/tools/index.ts']).toBe(index);
+  });
+
+  it('an edit of the same lines of the index is a conflict: nothing written; --force writes markers, exit 1', async () => {
+    const dir = await create(['-t', 'http', '-f', '']);
+    await edit(dir, 'src/tools/index.ts', (s) => s.replace(/ {2}\/\/ One entry per line.*\n/, '  // Ours.\n'));
+    const before = await snapshot(dir);
+    const r = await cli(['add', 'tool', 'lookup', '--yes'], { cwd: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('src/tools/index.ts');
+    expect(await snapshot(dir)).toEqual(before);
+    const forced = await cli(['add', 'tool', 'lookup', '--yes', '--force'], { cwd: dir });
+    expect(forced.exitCode).toBe(1);
+    const index = await readFile(path.join(dir, 'src/tools/index.ts'), 'utf8');
+    expect(index).toContain(MARKER.ours);
+    expect(index).toContain('  // Ours.');
+    expect(await readFile(path.join(dir, 'src/tools/lookup.ts'), 'utf8')).toContain("name: 'lookup'");
   });
 });

@@ -246,9 +246,10 @@ describe('interactive (a real pty)', () => {
       expect(tool).not.toContain('upstream');
       expect(after['test/tools/lookup-city.test.ts']).toContain('lookup_city');
       expect(after['src/tools/index.ts']).toContain("import { lookupCity } from './lookup-city.js';");
-      // Nothing else changed, and the files are byte for byte those of the scripted run.
+      // Nothing else changed but the manifest, which records the tool, and the files are byte for byte those of the
+      // scripted run.
       const added = ['src/tools/lookup-city.ts', 'test/tools/lookup-city.test.ts', 'src/tools/index.ts'];
-      expect(without(after, added)).toEqual(without(before, added));
+      expect(without(after, [...added, '.mcp-prod.json'])).toEqual(without(before, [...added, '.mcp-prod.json']));
       const twin = await scripted(dir, [
         'lookup_city',
         '--description',
@@ -257,6 +258,8 @@ describe('interactive (a real pty)', () => {
         '--cache',
       ]);
       for (const file of added) expect(after[file], file).toBe(twin[file]);
+      const items = (tree: Record<string, string>) => JSON.parse(tree['.mcp-prod.json']!).answers.items;
+      expect(items(after)).toEqual(items(twin));
     });
 
     it('asks whether a tool that writes can destroy data; an upstream tool', async () => {

@@ -168,7 +168,7 @@ describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`
           "import { upstreamGet } from './upstream-get.js';\n",
           "import { upstreamGet } from './upstream-get.js';\nimport { weather } from './weather.js';\nimport { forecast } from './forecast.js';\n",
         )
-        .replace('[echo, upstreamGet]', '[echo, upstreamGet, weather, forecast]'),
+        .replace('  upstreamGet,\n', '  upstreamGet,\n  weather,\n  forecast,\n'),
     );
     expect(await read('src/tools/forecast.ts')).toMatch(/^ {2}cache: true,$/m);
 

@@ -54,7 +54,7 @@ describe("a project whose example tools were replaced by one of the user's, then
     const edited = index
       .replace("import { echo } from './echo.js';\n", '')
       .replace("import { upstreamGet } from './upstream-get.js';", "import { greet } from './greet.js';")
-      .replace('[echo, upstreamGet]', '[greet]');
+      .replace('  echo,\n  upstreamGet,\n', '  greet,\n');
     expect(edited).not.toMatch(/echo|upstream/i);
     await writeFile(file('src/tools/index.ts'), edited);
     const server = await readFile(file('src/server.ts'), 'utf8');

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { optionDefaults, type Answers } from '../../src/answers.js';
 import { apply } from '../../src/engine/apply.js';
 import { envFile, SECRET_PLACEHOLDER } from '../../src/engine/env.js';
-import { createArgs } from '../../src/engine/base.js';
+import { createArgs, itemArgs } from '../../src/engine/base.js';
+import { newItem } from '../../src/engine/items.js';
 import { buildManifest, hash, MANIFEST, readManifest, serializeManifest } from '../../src/engine/manifest.js';
 import { safeJoin } from '../../src/engine/paths.js';
 import { planFiles, planProject, type Plan } from '../../src/engine/plan.js';
@@ -194,6 +195,50 @@ describe('manifest and .env', () => {
       serializeManifest({ ...m, answers: { ...old, runtime: 'deno' } } as never),
     );
     await expect(readManifest(dir)).rejects.toThrow(/damaged/);
+  });
+  it('recorded items: checked when read, and added again, in order, to the base of an upgrade', async () => {
+    const items = [
+      newItem({
+        kind: 'tool',
+        name: 'get_forecast',
+        description: 'Forecast.',
+        upstream: true,
+        readOnly: true,
+        cache: true,
+      }),
+      newItem({ kind: 'resource', name: 'notes', description: 'Notes.', uri: 'notes://{id}' }),
+    ];
+    const m = buildManifest({ ...answers({ features: ['cache'] }), items }, {});
+    await writeFile(path.join(dir, MANIFEST), serializeManifest(m));
+    expect((await readManifest(dir)).answers.items).toEqual(items);
+    expect(itemArgs('base', m.answers)).toEqual([
+      [
+        'add',
+        'tool',
+        'get_forecast',
+        '--cwd',
+        'base',
+        '--description',
+        'Forecast.',
+        '--upstream',
+        '--read-only',
+        '--cache',
+      ],
+      ['add', 'resource', 'notes', '--cwd', 'base', '--description', 'Notes.', '--uri', 'notes://{id}'],
+    ]);
+    // Without the cache feature (removed since), --cache is not passed: the tool renders the same without it.
+    expect(itemArgs('base', { ...m.answers, features: [] })[0]).not.toContain('--cache');
+    for (const bad of [
+      { ...items[0], file: '../../etc/passwd' },
+      { ...items[0], kind: 'widget' },
+      { ...items[0], id: '1x' },
+    ]) {
+      await writeFile(
+        path.join(dir, MANIFEST),
+        serializeManifest({ ...m, answers: { ...m.answers, items: [bad] } } as never),
+      );
+      await expect(readManifest(dir)).rejects.toThrow(/damaged/);
+    }
   });
   it('.env gets fresh secrets for placeholders, and is append-only later', async () => {
     const example = `# keys\nMCP_API_KEYS=${SECRET_PLACEHOLDER}\nPORT=3000\n`;
