@@ -131,6 +131,33 @@ export default {
         ],
       },
       {
+        title: 'Access to tools, resources and prompts (src/access.ts)',
+        vars: [
+          {
+            name: 'AUTHZ_DEFAULT',
+            note: 'What a definition without `scopes` needs: nothing (allow), or it is offered to nobody (deny).',
+            schema: (ctx) => `z.enum(['allow', 'deny']).default('${ctx.authz === 'deny' ? 'deny' : 'allow'}')`,
+            default: (ctx) => (ctx.authz === 'deny' ? 'deny' : 'allow'),
+            description:
+              'What a tool, resource or prompt that declares no `scopes` needs: `allow` (any caller may use it) or `deny` (no caller sees it until it declares its scopes).',
+          },
+          {
+            name: 'STDIO_SCOPES',
+            schema: [
+              'z',
+              '    .string()',
+              "    .transform((value) => value.split(' ').filter(Boolean))",
+              '    .optional()',
+            ].join('\n'),
+            default: 'every scope',
+            example: '',
+            description:
+              'Space-separated scopes of the stdio user (the person who started the server), e.g. `notes:read notes:write`. Unset: every scope.',
+            when: (ctx) => ctx.stdio,
+          },
+        ],
+      },
+      {
         title: 'Shutdown',
         vars: [
           {

@@ -19,6 +19,8 @@ export interface Prompt<Args extends z.ZodObject = z.ZodObject> {
   title: string;
   description: string;
   args: Args;
+  /** The scopes a caller needs to see and get it (src/access.ts); undeclared: AUTHZ_DEFAULT decides. */
+  scopes?: readonly string[];
   get(args: z.output<Args>, ctx: ToolContext): Promise<GetPromptResult> | GetPromptResult;
 }
 
@@ -35,14 +37,14 @@ export function userMessage(text: string, description?: string): GetPromptResult
 }
 
 /**
- * Prepares every prompt once and returns the function that registers them on each request's server.
- * Invalid arguments answer JSON-RPC error -32602 (MCP spec, prompts: error handling); anything unexpected
- * an error id.
+ * Prepares every prompt once and returns what registers, on each request's server, the prompts its caller may
+ * get (`visible`). Invalid arguments answer JSON-RPC error -32602 (MCP spec, prompts: error handling); anything
+ * unexpected an error id.
  */
 export function promptRegistrar(
   prompts: readonly Prompt[],
   services: Services,
-): (server: McpServer, request: McpRequestContext) => void {
+): (server: McpServer, request: McpRequestContext, visible: (prompt: Prompt) => boolean) => void {
   const registrations = prompts.map((prompt) => ({
     prompt,
     config: {
@@ -51,11 +53,12 @@ export function promptRegistrar(
       argsSchema: advertisedSchema(prompt.args),
     },
   }));
-  return (server, request) => {
+  return (server, request, visible) => {
     for (const { prompt, config } of registrations) {
+      if (!visible(prompt)) continue;
       server.registerPrompt(prompt.name, config, (args, sdk) => {
         const signal = sdk.mcpReq.signal;
-        const call = { method: 'prompts/get', name: prompt.name, request, signal } as const;
+        const call = { method: 'prompts/get', name: prompt.name, args, request, signal } as const;
         const result = runCall(call, services, async (ctx) =>
           prompt.get(parseInput(prompt.args, args), ctx),
         );

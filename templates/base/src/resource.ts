@@ -24,6 +24,8 @@ export interface Resource<Params extends z.ZodObject = z.ZodObject> {
   params?: Params;
   /** How long a client may reuse a read (the 2026-07-28 `ttlMs` hint); 0: ask again every time. */
   ttlMs: number;
+  /** The scopes a caller needs to see and read it (src/access.ts); undeclared: AUTHZ_DEFAULT decides. */
+  scopes?: readonly string[];
   read(
     request: { uri: URL; params: z.output<Params> },
     ctx: ToolContext,
@@ -42,18 +44,24 @@ export function textContents(uri: URL, text: string, mimeType = 'text/plain'): R
 }
 
 /**
- * Registers every resource on each request's server. A read that fails answers a JSON-RPC error: invalid
- * variables are -32602 (MCP spec, resources: error handling), anything unexpected an error id.
+ * Registers, on each request's server, the resources its caller may read (`visible`). A read that fails answers
+ * a JSON-RPC error: invalid variables are -32602 (MCP spec, resources: error handling), anything unexpected an
+ * error id.
  */
 export function resourceRegistrar(
   resources: readonly Resource[],
   services: Services,
-): (server: McpServer, request: McpRequestContext) => void {
-  return (server, request) => {
+): (
+  server: McpServer,
+  request: McpRequestContext,
+  visible: (resource: Resource) => boolean,
+) => void {
+  return (server, request, visible) => {
     // `private` when the request was authenticated, so that a shared cache never hands a read to another
     // caller; `public` otherwise, as it is then the same for everyone.
     const cacheScope = request.authInfo ? 'private' : 'public';
     for (const resource of resources) {
+      if (!visible(resource)) continue;
       const config = {
         title: resource.title,
         description: resource.description,
@@ -61,7 +69,8 @@ export function resourceRegistrar(
         cacheHint: { ttlMs: resource.ttlMs, cacheScope },
       } as const;
       const read = (uri: URL, variables: Record<string, unknown>, signal: AbortSignal) => {
-        const call = { method: 'resources/read', name: resource.name, request, signal } as const;
+        const name = resource.name;
+        const call = { method: 'resources/read', name, args: uri.href, request, signal } as const;
         const result = runCall(call, services, async (ctx) => {
           const params = parseInput(resource.params ?? z.object({}), variables);
           return resource.read({ uri, params }, ctx);

@@ -345,7 +345,7 @@ describe('errors', () => {
       },
     });
     const server = new McpServer({ name: 'test', version: '1.0.0' });
-    toolRegistrar([boom], { ...services, logger })(server, { era: 'legacy' });
+    toolRegistrar([boom], { ...services, logger })(server, { era: 'legacy' }, () => true);
     const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     const client = new Client({ name: 'test', version: '1.0.0' });

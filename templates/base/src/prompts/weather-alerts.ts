@@ -17,6 +17,8 @@ export const weatherAlerts = definePrompt({
       .regex(/^[A-Za-z]{2}$/, 'a two-letter code, e.g. CA')
       .describe('Two-letter code of a US state or territory, e.g. CA'),
   }),
+  // It leads to upstream_get: offered to the callers who may use that tool.
+  scopes: ['upstream:read'],
   get({ area }) {
     const code = area.toUpperCase();
     return userMessage(

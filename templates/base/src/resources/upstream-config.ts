@@ -14,6 +14,7 @@ export const upstreamConfig = defineResource({
   mimeType: 'application/json',
   // The settings change only when the server restarts with new ones.
   ttlMs: 5 * 60_000,
+  scopes: ['upstream:read'],
   read({ uri }, { services }) {
     const { baseUrl, timeoutMs, token } = services.config.upstream;
     const settings = {

@@ -9,5 +9,7 @@ export const echo = defineTool({
     text: z.string().min(1).max(10_000).describe('The text to send back'),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  // Any caller may use it (src/access.ts).
+  scopes: [],
   run: ({ text }) => textResult(text),
 });
