@@ -19,7 +19,19 @@ import tests from '../templates/tests/feature.js';
 
 export const BASE = BASE_DEFINITION;
 
-const REGISTRY = [auth, cache, breaker, ratelimit, logging, metrics, health, tracing, docker, kubernetes, tests] as const;
+const REGISTRY = [
+  auth,
+  cache,
+  breaker,
+  ratelimit,
+  logging,
+  metrics,
+  health,
+  tracing,
+  docker,
+  kubernetes,
+  tests,
+] as const;
 
 export type FeatureId = (typeof REGISTRY)[number]['id'];
 export type Feature = Omit<FeatureDefinition<FeatureId>, 'requires'> & { requires: readonly FeatureId[] };
