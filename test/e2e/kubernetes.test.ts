@@ -321,7 +321,7 @@ describe.each(CASES)('the Helm chart: $id', (c) => {
       if (hpas.length > 0) expect(deployment!.spec.replicas, where).toBeUndefined();
       else expect(deployment!.spec.replicas, where).toBeGreaterThanOrEqual(2);
       for (const ingress of one('Ingress')) {
-        expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+        expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
         for (const rule of ingress.spec.rules)
           for (const p of rule.http.paths) expect(p.backend.service.name, where).toBe(service!.metadata.name);
       }
