@@ -387,6 +387,16 @@ describe.each(CASES)('the Helm chart: $id', (c) => {
   });
 });
 
+describe('slug (the chart name and folder)', () => {
+  it('is a DNS label of the package name', () => {
+    expect(slug('weather')).toBe('weather');
+    expect(slug('@acme/Weather.MCP_server')).toBe('weather-mcp-server');
+    expect(slug('1password-mcp')).toBe('mcp-1password-mcp');
+    expect(slug(`x${'-a'.repeat(40)}`)).toMatch(/^[a-z][a-z0-9-]{0,39}$/);
+    expect(slug(`x${'-a'.repeat(40)}`)).not.toMatch(/-$/);
+  });
+});
+
 describe('add kubernetes', () => {
   it('to a project with edits keeps them, and gives what create with kubernetes gives', async () => {
     const work = await tempDir('cmp-kube-add-');
