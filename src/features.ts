@@ -14,11 +14,24 @@ import metrics from '../templates/metrics/feature.js';
 import health from '../templates/health/feature.js';
 import tracing from '../templates/tracing/feature.js';
 import docker from '../templates/docker/feature.js';
+import kubernetes from '../templates/kubernetes/feature.js';
 import tests from '../templates/tests/feature.js';
 
 export const BASE = BASE_DEFINITION;
 
-const REGISTRY = [auth, cache, breaker, ratelimit, logging, metrics, health, tracing, docker, tests] as const;
+const REGISTRY = [
+  auth,
+  cache,
+  breaker,
+  ratelimit,
+  logging,
+  metrics,
+  health,
+  tracing,
+  docker,
+  kubernetes,
+  tests,
+] as const;
 
 export type FeatureId = (typeof REGISTRY)[number]['id'];
 export type Feature = Omit<FeatureDefinition<FeatureId>, 'requires'> & { requires: readonly FeatureId[] };

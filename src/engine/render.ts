@@ -24,6 +24,8 @@ export type FileTree = Record<string, string>;
 
 export interface TemplateContext {
   name: string;
+  /** `name` as a Kubernetes name (DNS label: a-z, 0-9, `-`; no scope): also the `[slug]` path segment. */
+  slug: string;
   description: string;
   transport: Answers['transport'];
   http: boolean;
@@ -118,6 +120,7 @@ export function templateContext(a: Answers): TemplateContext {
   const ctx: TemplateContext = {
     ...optionContext(a),
     name: a.name,
+    slug: slug(a.name),
     description: a.description,
     transport: a.transport,
     http: a.transport !== 'stdio',
@@ -315,11 +318,25 @@ export function wrap(value: string, first: string, prefix: string, width = 116):
   return lines.join('\n');
 }
 
-/** `_gitignore` -> `.gitignore`, `_github/x` -> `.github/x`: npm strips some dotfiles from packages. */
+/** A package name as a DNS label of at most 40 characters: `@acme/Weather.MCP` -> `weather-mcp`. */
+export function slug(name: string): string {
+  const s = name
+    .replace(/^@[^/]*\//, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 40)
+    .replace(/^-+|-+$/g, '');
+  return /^[a-z]/.test(s) ? s : `mcp-${s}`.replace(/-+$/, '');
+}
+
+/**
+ * `_gitignore` -> `.gitignore`, `_github/x` -> `.github/x`: npm strips some dotfiles from packages. Two underscores
+ * stand for one: `__helpers.tpl` -> `_helpers.tpl`.
+ */
 export function outputPath(source: string): string {
   return source
     .split('/')
-    .map((seg) => (seg.startsWith('_') ? `.${seg.slice(1)}` : seg))
+    .map((seg) => (seg.startsWith('__') ? seg.slice(1) : seg.startsWith('_') ? `.${seg.slice(1)}` : seg))
     .join('/');
 }
 
@@ -379,7 +396,7 @@ export async function render(a: Answers): Promise<FileTree> {
   const layers: [string, Layer][] = [['base', base!], ...chosen.map((id): [string, Layer] => [id, byId.get(id)!])];
   for (const [name, l] of layers) {
     for (const t of l.files) {
-      const out = outputPath(t.source);
+      const out = outputPath(t.source).replace(/(^|\/)\[slug\](?=\/)/g, `$1${ctx.slug}`);
       if (owner[out]) throw new Error(`templates ${owner[out]} and ${name} both write ${out}`);
       owner[out] = name;
       let content = t.render(ctx, partials);

@@ -37,6 +37,7 @@ export const runtime = defineOption({
     const reasons: Record<string, string> = {
       stdio: 'a Worker has no standard input and output: use --transport http',
       docker: 'a Worker is deployed with wrangler, not as a container',
+      kubernetes: 'a Worker is deployed with wrangler, not as a container on Kubernetes',
       metrics: 'each Worker isolate keeps its own counters, which no Prometheus can scrape',
       logging: "pino's Node destination does not exist on Workers; the base logger writes the same JSON lines",
       tracing: 'the OpenTelemetry Node SDK does not run on Workers',

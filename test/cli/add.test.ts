@@ -76,7 +76,7 @@ describe('create(F) then add(X) is byte-identical to create(F + X) on an untouch
     ['docker', ['-f', 'metrics'], ['docker'], ['-f', 'metrics,docker']],
     [
       'metrics and health to everything else',
-      ['-f', 'auth,cache,breaker,ratelimit,logging,tracing,docker,tests'],
+      ['-f', 'auth,cache,breaker,ratelimit,logging,tracing,docker,kubernetes,tests'],
       ['metrics', 'health'],
       ['-f', 'all'],
     ],
@@ -97,6 +97,12 @@ describe('create(F) then add(X) is byte-identical to create(F + X) on an untouch
       ['-t', 'http', '-f', 'cache,breaker,metrics,tests'],
       ['tracing'],
       ['-t', 'http', '-f', 'cache,breaker,metrics,tracing,tests'],
+    ],
+    [
+      'kubernetes to a project with health, metrics and Redis',
+      ['-t', 'http', '-f', 'ratelimit,metrics,health,docker', '--store', 'redis'],
+      ['kubernetes'],
+      ['-t', 'http', '-f', 'ratelimit,metrics,health,docker,kubernetes', '--store', 'redis'],
     ],
     ['tracing to a bare stdio server', ['-t', 'stdio', '-f', ''], ['tracing'], ['-t', 'stdio', '-f', 'tracing']],
     ['tests with pnpm', ['-f', 'logging', '--pm', 'pnpm'], ['tests'], ['-f', 'logging,tests', '--pm', 'pnpm']],

@@ -21,6 +21,7 @@ const STEPS: string[][] = [
   ['health'],
   ['tracing'],
   ['docker'],
+  ['kubernetes'],
   ['tests'],
 ];
 

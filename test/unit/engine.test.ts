@@ -57,7 +57,7 @@ describe('render', () => {
       answers({ auth: 'oauth', store: 'redis' }),
     ]) {
       for (const [file, content] of Object.entries(await render(set))) {
-        expect(templateSyntax(content), file).toBeUndefined();
+        expect(templateSyntax(content, file), file).toBeUndefined();
       }
     }
   });
