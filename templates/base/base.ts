@@ -5,6 +5,7 @@ import { runtime } from './options.js';
 export default {
   dependencies: {
     '@modelcontextprotocol/server': '^2.4.0',
+    canonicalize: '^5.1.0',
     zod: '^4.6.7',
   },
   devDependencies: {
@@ -158,11 +159,25 @@ export default {
         ],
       },
       {
+        title: 'Audit trail (src/audit.ts)',
+        vars: [
+          {
+            name: 'AUDIT_LOG',
+            schema: "z.string().min(1).default('stderr')",
+            default: 'stderr',
+            description: (ctx) =>
+              ctx.workers
+                ? 'Where the audit trail goes (one JSON line per call, whatever LOG_LEVEL says): `stderr`, the Worker\'s logs.'
+                : 'Where the audit trail goes (one JSON line per call, whatever LOG_LEVEL says): `stderr`, or a file it is appended to.',
+          },
+        ],
+      },
+      {
         title: 'Shutdown',
         vars: [
           {
             name: 'SHUTDOWN_DRAIN_MS',
-            note: 'Behind a load balancer, long enough for it to see /ready fail and stop sending new requests.',
+            note: 'Behind a load balancer, long enough for it to see readiness fail and stop sending new requests.',
             schema: [
               'z.coerce',
               "    .number({ error: 'must be a whole number of milliseconds, 0 or more' })",
@@ -172,7 +187,7 @@ export default {
             ].join('\n'),
             default: '0',
             description:
-              'On SIGTERM, how long (ms) the server keeps serving while `/ready` answers 503, before it stops accepting connections. 0 (the default, for local runs) stops at once; set it behind a load balancer, e.g. 5000.',
+              'On SIGTERM, how long (ms) the server keeps serving while it reports itself not ready, before it stops accepting connections. 0 (the default, for local runs) stops at once; set it behind a load balancer, e.g. 5000.',
             when: (ctx) => ctx.http,
           },
           {
