@@ -133,7 +133,8 @@ sharedAnswerOptions(
     .option('--read-only', 'tool: it changes nothing (readOnlyHint)')
     .option('--destructive', 'tool: it may destroy or overwrite data (destructiveHint)')
     .option('--cache', 'tool: serve its results from the cache feature (needs --read-only)')
-    .option('--uri <uri>', 'resource: a fixed URI, or a URI template such as weather://city/{city}'),
+    .option('--uri <uri>', 'resource: a fixed URI, or a URI template such as weather://city/{city}')
+    .option('--scopes <list>', 'tool|resource|prompt: the scopes a caller needs, comma-separated'),
   'add',
 ).action(async (words: string[], _opts: unknown, cmd: Command) => {
   const { parseFlags } = await import('./flags.js');

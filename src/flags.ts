@@ -75,6 +75,7 @@ function flagTable(): Record<string, FlagSpec> {
     destructive: { flag: '--destructive', schema: on, commands: ['add tool'] },
     cache: { flag: '--cache', schema: on, commands: ['add tool'] },
     uri: { flag: '--uri', schema: text, commands: ['add resource'] },
+    scopes: { flag: '--scopes', schema: text, commands: [...GENERATORS] },
   };
 }
 
@@ -99,6 +100,7 @@ export type Flags = {
   destructive?: boolean;
   cache?: boolean;
   uri?: string;
+  scopes?: string;
 } & Partial<Record<OptionId, string>>;
 
 /** The flags a command takes, as written: for help texts and tests. */

@@ -10,6 +10,7 @@ import {
   uriVariables,
   type Item,
   type ItemKind,
+  parseScopes,
 } from '../engine/items.js';
 import { refuseStale } from '../engine/manifest.js';
 import { openProject } from '../engine/project.js';
@@ -27,6 +28,8 @@ export interface GenerateFlags {
   cwd?: string;
   description?: string;
   uri?: string;
+  /** Comma-separated scopes the item declares. */
+  scopes?: string;
   upstream?: boolean;
   cache?: boolean;
   readOnly?: boolean;
@@ -105,6 +108,11 @@ async function resolveSpec(
       );
   }
   const spec: Omit<Item, 'id' | 'file'> = { kind, name, description };
+  if (flags.scopes !== undefined) {
+    const parsed = parseScopes(flags.scopes);
+    if ('problem' in parsed) throw usageError(parsed.problem, 'Pass scopes such as --scopes notes:read,notes:write.');
+    if (parsed.scopes.length > 0) spec.scopes = parsed.scopes;
+  }
 
   if (kind === 'tool') {
     const ask = async (value: boolean | undefined, question: string) =>

@@ -63,6 +63,7 @@ export function itemArgs(dir: string, a: Answers): string[][] {
     '--description',
     i.description,
     ...(i.uri !== undefined ? ['--uri', i.uri] : []),
+    ...(i.scopes !== undefined ? ['--scopes', i.scopes.join(',')] : []),
     ...(i.upstream ? ['--upstream'] : []),
     ...(i.readOnly ? ['--read-only'] : []),
     ...(i.destructive ? ['--destructive'] : []),

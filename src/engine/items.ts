@@ -30,6 +30,29 @@ export interface Item {
   cache?: boolean;
   /** Resources: a fixed URI, or a URI template with `{variables}`. */
   uri?: string;
+  /** The scopes a caller needs to see and use it (the generated src/access.ts); absent: AUTHZ_DEFAULT decides. */
+  scopes?: string[];
+}
+
+/**
+ * A scope as OAuth writes one (RFC 6749, section 3.3: scope-token), without `,` and `;`, which separate the
+ * entries and fields of MCP_API_KEYS, and not the `*` of a plain key.
+ */
+export const SCOPE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/;
+
+/** The scopes of `--scopes a,b`: the list, or a problem to report. */
+export function parseScopes(value: string): { scopes: string[] } | { problem: string } {
+  const scopes = value
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter(Boolean);
+  const bad = scopes.find((scope) => scope === '*' || !SCOPE.test(scope));
+  if (bad !== undefined) {
+    return {
+      problem: `--scopes: "${bad}" is not a scope (printable characters without spaces, quotes, backslashes, commas or semicolons; not "*")`,
+    };
+  }
+  return { scopes: [...new Set(scopes)] };
 }
 
 /** Where each kind lives in a project, and the list its index exports. */
@@ -85,6 +108,8 @@ export interface ItemContext {
   /** The tool asked for the cache and the project has the cache feature. */
   cache: boolean;
   uri: string;
+  /** The scopes it declares, or undefined (none declared). */
+  scopes: string[] | undefined;
   /** A resource's URI template variables, each with the description of its parameter. */
   vars: { name: string; about: string }[];
   /** A resource's contents as its generated test expects them: its variables filled with `<name>-1`, or its name. */
@@ -106,6 +131,7 @@ export function itemContext(item: Item, a: Answers): ItemContext {
     destructive: item.destructive ?? false,
     cache: Boolean(item.cache) && a.features.includes('cache'),
     uri: item.uri ?? '',
+    scopes: item.scopes,
     vars: vars.map((v) => ({ name: v, about: `The ${v} of the URI` })),
     sample: JSON.stringify(vars.length > 0 ? Object.fromEntries(vars.map((v) => [v, `${v}-1`])) : { name: item.name }),
   };
@@ -138,6 +164,7 @@ export function validItem(v: unknown): v is Item {
     typeof i.file === 'string' &&
     new RegExp(`^${KIND_DIRS[i.kind].dir}/[a-z0-9][a-z0-9-]*\\.ts$`).test(i.file) &&
     (i.uri === undefined || typeof i.uri === 'string') &&
+    (i.scopes === undefined || (Array.isArray(i.scopes) && i.scopes.every((s) => typeof s === 'string' && SCOPE.test(s)))) &&
     [i.upstream, i.readOnly, i.destructive, i.cache].every(bool)
   );
 }
