@@ -468,6 +468,31 @@ describe('add tool|resource|prompt: one more item in the answers, through the sa
     expect(after['src/tools/index.ts']).toBe(index);
   });
 
+  it('--scopes writes the scopes into the definition and records them; a malformed scope is exit 2, nothing written', async () => {
+    const dir = await create(['-t', 'http', '-f', 'auth']);
+    const before = await snapshot(dir);
+    for (const scopes of ['notes read', 'a,*', 'x;y', 'say"hi"']) {
+      const bad = await cli(['add', 'tool', 'notes_write', '--scopes', scopes, '--yes'], { cwd: dir });
+      expect(bad.exitCode, scopes).toBe(2);
+      expect(bad.stderr).toContain('--scopes');
+    }
+    expect(await snapshot(dir)).toEqual(before);
+
+    for (const kind of ['tool', 'resource', 'prompt']) {
+      const r = await cli(['add', kind, `notes_${kind}`, '--scopes', 'notes:write, notes:read', '--yes'], { cwd: dir });
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    for (const file of ['src/tools/notes-tool.ts', 'src/resources/notes-resource.ts', 'src/prompts/notes-prompt.ts']) {
+      expect(await readFile(path.join(dir, file), 'utf8')).toContain("  scopes: ['notes:write', 'notes:read'],\n");
+    }
+    const manifest = JSON.parse(await readFile(path.join(dir, '.mcp-prod.json'), 'utf8'));
+    expect(manifest.answers.items.map((i: { scopes?: string[] }) => i.scopes)).toEqual([
+      ['notes:write', 'notes:read'],
+      ['notes:write', 'notes:read'],
+      ['notes:write', 'notes:read'],
+    ]);
+  });
+
   it('an edit of the same lines of the index is a conflict: nothing written; --force writes markers, exit 1', async () => {
     const dir = await create(['-t', 'http', '-f', '']);
     await edit(dir, 'src/tools/index.ts', (s) => s.replace(/ {2}\/\/ One entry per line.*\n/, '  // Ours.\n'));
