@@ -165,10 +165,10 @@ export default {
             name: 'AUDIT_LOG',
             schema: "z.string().min(1).default('stderr')",
             default: 'stderr',
-            description: (ctx) =>
-              ctx.workers
-                ? 'Where the audit trail goes (one JSON line per call, whatever LOG_LEVEL says): `stderr`, the Worker\'s logs.'
-                : 'Where the audit trail goes (one JSON line per call, whatever LOG_LEVEL says): `stderr`, or a file it is appended to.',
+            description:
+              'Where the audit trail goes (one JSON line per call, whatever LOG_LEVEL says): `stderr`, or a file it is appended to.',
+            // A Worker has no files: its audit trail goes to the Worker's logs.
+            when: (ctx) => !ctx.workers,
           },
         ],
       },
