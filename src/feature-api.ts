@@ -68,6 +68,11 @@ export interface OptionDefinition<Id extends string = string, V extends string =
   help: string;
   values: readonly OptionValue<V>[];
   default: NoInfer<V>;
+  /**
+   * The value of a project made before the option existed (its manifest does not hold it), when that is not
+   * `default`: what those projects did, so that `add` and `upgrade` do not change it behind their back.
+   */
+  legacy?: NoInfer<V>;
   /** The question on a terminal; `users` are the chosen features it is asked for. */
   question: (users: readonly string[]) => string;
   /**

@@ -262,7 +262,13 @@ export async function generate(
         refused: `Adding the ${kind} ${name} to ${root}:`,
         done: `Added the ${kind} ${name} to ${a.name}:`,
       },
-      next: () => [`fill in ${item.file}, then ${run} build${tested}`],
+      next: () => [
+        `fill in ${item.file}, then ${run} build${tested}`,
+        // With AUTHZ_DEFAULT=deny (new projects with auth), a definition without scopes is offered to nobody.
+        ...(item.scopes === undefined && (a as { authz?: string }).authz === 'deny'
+          ? [`give it scopes (\`scopes: [...]\` in ${item.file}, or --scopes next time): until then no caller sees it`]
+          : []),
+      ],
       counts: false,
     },
     ctx,

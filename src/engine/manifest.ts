@@ -99,7 +99,7 @@ export async function readManifest(root: string): Promise<Manifest> {
   const unrecorded = OPTIONS.filter((o) => (a as Record<string, unknown>)[o.id] === undefined);
   if (unrecorded.length === 0) return m;
   const { name, description, transport, features, ...rest } = a;
-  const options = Object.fromEntries(OPTIONS.map((o) => [o.id, o.default]));
+  const options = Object.fromEntries(OPTIONS.map((o) => [o.id, o.legacy ?? o.default]));
   return {
     ...m,
     // The order of a current manifest: the options after the features.

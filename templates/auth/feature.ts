@@ -14,13 +14,29 @@ const auth = defineOption({
   question: () => 'How do clients authenticate?',
 });
 
+/** What a tool, resource or prompt that declares no scopes needs (AUTHZ_DEFAULT, src/access.ts). */
+const authz = defineOption({
+  id: 'authz',
+  what: 'default access',
+  placeholder: 'policy',
+  help: 'what a tool, resource or prompt without declared scopes needs',
+  values: [
+    { value: 'deny', label: 'Deny', hint: 'offered to nobody until it declares its scopes' },
+    { value: 'allow', label: 'Allow', hint: 'any authenticated caller may use it' },
+  ],
+  default: 'deny',
+  // Projects made before scopes existed let every caller use every tool: they keep doing so.
+  legacy: 'allow',
+  question: () => 'May callers use a tool, resource or prompt that declares no scopes?',
+});
+
 export default defineFeature({
   id: 'auth',
   title: 'Authentication',
   description: 'API keys (Bearer) or an OAuth 2.1 resource server (JWT, RFC 9728 metadata)',
   requires: [],
   httpOnly: true,
-  options: [auth],
+  options: [auth, authz],
   dependencies: { jose: '^6.2.18' },
   devDependencies: {},
   env: [
@@ -30,18 +46,20 @@ export default defineFeature({
       vars: [
         {
           name: 'MCP_API_KEYS',
-          note: 'Comma-separated, so that a key can be rotated: add the new key, move the clients, remove the old one.',
+          note: 'Comma-separated, so that a key can be rotated: add the new key, move the clients, remove the old one. An entry is `key`, or `key;scopes=a b;tenant=t` (src/auth.ts).',
           schema: [
             'list.refine(',
-            '    (keys) => keys === undefined || keys.every((key) => key.length >= 16),',
-            "    'every key must be at least 16 characters long',",
+            '    (keys) =>',
+            '      keys === undefined ||',
+            '      keys.every((entry) => /^[^;\\s]{16,}(;(scopes|tenant)=[^;]*[^;\\s])*$/.test(entry)),',
+            "    'every entry is a key of 16 characters or more, optionally followed by ;scopes=<scopes separated by spaces> and ;tenant=<tenant>',",
             '  )',
           ].join('\n'),
           default: 'required',
           required: true,
           example: 'replace-with-a-long-random-key',
           description:
-            "Keys clients send as `Authorization: Bearer <key>`, comma-separated so that a key can be rotated, 16 characters or more each. `create` wrote a fresh random key in .env, which git ignores.",
+            "Keys clients send as `Authorization: Bearer <key>`, comma-separated so that a key can be rotated, 16 characters or more each. A plain key holds every scope; `key;scopes=notes:read notes:write;tenant=acme` holds those scopes and belongs to that tenant. `create` wrote a fresh random key in .env, which git ignores.",
         },
       ],
     },
@@ -71,6 +89,14 @@ export default defineFeature({
           default: "the issuer's `jwks_uri`",
           example: '',
           description: "The issuer's key set (JWKS). Default: the `jwks_uri` of the issuer's metadata (RFC 8414 or OpenID discovery).",
+        },
+        {
+          name: 'OAUTH_TENANT_CLAIM',
+          schema: "z.string().min(1).default('tid')",
+          default: '`tid`',
+          example: '',
+          description:
+            'The token claim that names the caller\'s tenant: the cache, the rate limits and the audit trail keep tenants apart by it.',
         },
         {
           name: 'OAUTH_SCOPES',
