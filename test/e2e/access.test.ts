@@ -172,9 +172,18 @@ describe('OAuth: scopes, tenants, audit', () => {
   it('writes an audit line per call, refused ones included, with no argument value', async () => {
     const secret = 'sk-live-DO-NOT-LOG-0123456789';
     const headers = await as({ scope: 'upstream:read', tid: 'audited', sub: 'auditor' });
-    await rpc(server.url, 'tools/call', { name: 'echo', arguments: { text: secret } }, headers);
-    await rpc(server.url, 'resources/read', { uri: 'config://upstream' }, headers);
-    await rpc(server.url, 'prompts/get', { name: 'weather_alerts', arguments: { area: 'CA' } }, headers);
+    const answers = [
+      await rpc(server.url, 'tools/call', { name: 'echo', arguments: { text: secret } }, headers),
+      // 2026-07-28: Mcp-Name of a resource read is its URI.
+      await rpc(
+        server.url,
+        'resources/read',
+        { uri: 'config://upstream' },
+        { ...headers, 'mcp-name': 'config://upstream' },
+      ),
+      await rpc(server.url, 'prompts/get', { name: 'weather_alerts', arguments: { area: 'CA' } }, headers),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     await get(await as({ scope: 'notes:read', tid: 'audited', sub: 'auditor' }), { path: secret });
     // The trail is appended as calls finish: wait for the four lines.
     const read = async () => {
