@@ -121,7 +121,12 @@ export default {
             schema: [
               'z',
               '    .string()',
-              "    .transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean))",
+              '    .transform((value) =>',
+              '      value',
+              "        .split(',')",
+              '        .map((host) => host.trim().toLowerCase())',
+              '        .filter(Boolean),',
+              '    )',
               '    .optional()',
             ].join('\n'),
             default: 'none',
