@@ -114,7 +114,7 @@ export default {
             schema: 'z.stringbool().default(false)',
             default: 'false',
             description:
-              'true lets upstream requests reach loopback, private and link-local addresses; set it only when the upstream is internal. By default they are refused before any connection.',
+              'Whether upstream requests may reach loopback, private and link-local addresses: true only when the upstream is internal. Otherwise they are refused before any connection.',
           },
           {
             name: 'UPSTREAM_ALLOWED_HOSTS',
