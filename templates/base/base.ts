@@ -6,6 +6,7 @@ export default {
   dependencies: {
     '@modelcontextprotocol/server': '^2.4.0',
     canonicalize: '^5.1.0',
+    'ipaddr.js': '^2.5.0',
     zod: '^4.6.7',
   },
   devDependencies: {
@@ -108,6 +109,32 @@ export default {
             default: '10000',
             description: 'Time limit of one upstream request, in milliseconds.',
           },
+          {
+            name: 'UPSTREAM_ALLOW_PRIVATE',
+            note: 'Upstream requests refuse non-public addresses unless told otherwise (OWASP SSRF Prevention Cheat Sheet).',
+            schema: 'z.stringbool().default(false)',
+            default: 'false',
+            description:
+              'Whether upstream requests may reach loopback, private and link-local addresses: true only when the upstream is internal. Otherwise they are refused before any connection.',
+          },
+          {
+            name: 'UPSTREAM_ALLOWED_HOSTS',
+            schema: [
+              'z',
+              '    .string()',
+              '    .transform((value) =>',
+              '      value',
+              "        .split(',')",
+              '        .map((host) => host.trim().toLowerCase())',
+              '        .filter(Boolean),',
+              '    )',
+              '    .optional()',
+            ].join('\n'),
+            default: 'none',
+            example: '',
+            description:
+              "Host names upstream requests may reach, comma-separated, besides UPSTREAM_BASE_URL's host; any other host is refused. Empty: any host with a public address.",
+          },
         ],
       },
     ],
@@ -202,6 +229,8 @@ export default {
     ],
   },
   when: {
+    // The upstream client's connector on Node (src/upstream.ts); major 7 is the one Node 22 and 24 bundle.
+    node: { dependencies: { undici: '^7.30.3' }, devDependencies: {} },
     workers: { dependencies: {}, devDependencies: { wrangler: '^4.164.0' } },
   },
   options: [runtime],

@@ -98,6 +98,8 @@ describe('apikey, rate limit, cache, breaker, metrics on Redis', () => {
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: `t${prefix}:`,
       UPSTREAM_BASE_URL: upstreamUrl,
+      // The stub upstream is on loopback, which the upstream client refuses by default.
+      UPSTREAM_ALLOW_PRIVATE: 'true',
       LOG_LEVEL: 'warn',
       ...env,
     });

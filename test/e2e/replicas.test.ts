@@ -236,6 +236,8 @@ describe(`${REPLICAS} replicas behind nginx, on one Redis`, () => {
       MCP_API_KEYS: `${LOAD_KEY},${LIMIT_KEY}`,
       REDIS_URL: redis.url,
       UPSTREAM_BASE_URL: upstream.url,
+      // The stub upstream is on a local address, which the upstream client refuses by default.
+      UPSTREAM_ALLOW_PRIVATE: 'true',
       SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
       LOG_LEVEL: 'warn',
       ...extra,

@@ -121,6 +121,8 @@ describe('a project with tracing', () => {
     const server = await startHttp(dir(), {
       ...env,
       UPSTREAM_BASE_URL: upstream.url,
+      // The stub upstream is on loopback, which the upstream client refuses by default.
+      UPSTREAM_ALLOW_PRIVATE: 'true',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_SERVICE_NAME: 'e2e-http',
     });
