@@ -368,6 +368,8 @@ export async function resolveAnswers(flags: AnswerFlags, ctx: ResolveContext): P
     }
     // A project-level option (the runtime) came after scripts were written: without a terminal, its default.
     if (o.scope === 'project' && value === undefined && !ctx.interactive) return start;
+    // A flag-only option: its default unless the flag says otherwise.
+    if (o.asked === false) return value ?? start;
     // `add` without the flag and without a terminal takes the recorded answer: the project's own default.
     if (recorded && value === undefined && !ctx.interactive) return start;
     return settle(

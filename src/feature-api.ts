@@ -73,6 +73,11 @@ export interface OptionDefinition<Id extends string = string, V extends string =
    * `default`: what those projects did, so that `add` and `upgrade` do not change it behind their back.
    */
   legacy?: NoInfer<V>;
+  /**
+   * `false`: a flag only, for a choice with a safe default that newcomers need not weigh: never asked and never
+   * missing; without the flag, the default (or, for `add`, the recorded answer).
+   */
+  asked?: boolean;
   /** The question on a terminal; `users` are the chosen features it is asked for. */
   question: (users: readonly string[]) => string;
   /**

@@ -27,6 +27,8 @@ const authz = defineOption({
   default: 'deny',
   // Projects made before scopes existed let every caller use every tool: they keep doing so.
   legacy: 'allow',
+  // Deny is the safe default; the question would only slow newcomers down (--authz allow changes it).
+  asked: false,
   question: () => 'May callers use a tool, resource or prompt that declares no scopes?',
 });
 
@@ -59,7 +61,7 @@ export default defineFeature({
           required: true,
           example: 'replace-with-a-long-random-key',
           description:
-            "Keys clients send as `Authorization: Bearer <key>`, comma-separated so that a key can be rotated, 16 characters or more each. A plain key holds every scope; `key;scopes=notes:read notes:write;tenant=acme` holds those scopes and belongs to that tenant. `create` wrote a fresh random key in .env, which git ignores.",
+            "Keys clients send as `Authorization: Bearer <key>`, comma-separated so that a key can be rotated, 16 characters or more each. A plain key holds every scope; an entry such as `key;scopes=notes:read;tenant=acme` holds its scopes (several are separated by spaces) and belongs to that tenant. `create` wrote a fresh random key in .env, which git ignores.",
         },
       ],
     },

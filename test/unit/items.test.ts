@@ -95,7 +95,7 @@ describe('add tool|resource|prompt: the files render() makes from the recorded i
     expect(tree['src/tools/index.ts']).toContain(
       "import { upstreamGet } from './upstream-get.js';\nimport { weather } from './weather.js';\nimport { forecast } from './forecast.js';\n",
     );
-    expect(tree['src/tools/index.ts']).toMatch(/^ {2}upstreamGet,\n {2}weather,\n {2}forecast,\n/m);
+    expect(tree['src/tools/index.ts']).toMatch(/^ {2}fetchUrl,\n {2}weather,\n {2}forecast,\n/m);
     expect(tree['src/prompts/index.ts']).toMatch(/^ {2}weatherAlerts,\n {2}summarize,\n/m);
   });
 
@@ -146,14 +146,14 @@ describe('the index merged with your edits', () => {
         "import { upstreamGet } from './upstream-get.js';\nimport { charge } from './billing/charge.js';\n",
       )
       .replace('  echo,\n', '')
-      .replace('  upstreamGet,\n', '  upstreamGet,\n  charge, // ours\n')
+      .replace('  fetchUrl,\n', '  fetchUrl,\n  charge, // ours\n')
       .replace('export const', '// My note.\nexport const');
     const step = mergeFile({ path: 'src/tools/index.ts', base, theirs: after['src/tools/index.ts']!, ours });
     expect(step.action).toBe('merge');
     expect(step.content).toContain(
       "import { upstreamGet } from './upstream-get.js';\nimport { charge } from './billing/charge.js';\nimport { weather } from './weather.js';\n",
     );
-    expect(step.content).toContain('[\n  upstreamGet,\n  charge, // ours\n  weather,\n');
+    expect(step.content).toContain('  upstreamGet,\n  fetchUrl,\n  charge, // ours\n  weather,\n');
     expect(step.content).toContain('// My note.\n');
     expect(step.content).not.toContain('echo');
   });
