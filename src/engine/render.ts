@@ -340,8 +340,8 @@ export async function render(a: Answers): Promise<FileTree> {
   const layers: [string, Layer][] = [['base', base!], ...chosen.map((id): [string, Layer] => [id, byId.get(id)!])];
   for (const [name, l] of layers) {
     for (const t of l.files) {
-      // A feature's tests extend the suite the tests feature brings: they come with it.
-      if (name !== 'base' && t.source.startsWith('test/') && !ctx.features.tests) continue;
+      // Files under test/ (the base's, a feature's) belong to the suite the tests feature brings: they come with it.
+      if (t.source.startsWith('test/') && !ctx.features.tests) continue;
       const out = outputPath(t.source);
       if (owner[out]) throw new Error(`templates ${owner[out]} and ${name} both write ${out}`);
       owner[out] = name;
