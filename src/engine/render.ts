@@ -396,6 +396,8 @@ export async function render(a: Answers): Promise<FileTree> {
   const layers: [string, Layer][] = [['base', base!], ...chosen.map((id): [string, Layer] => [id, byId.get(id)!])];
   for (const [name, l] of layers) {
     for (const t of l.files) {
+      // Files under test/ (the base's, a feature's) belong to the suite the tests feature brings: they come with it.
+      if (t.source.startsWith('test/') && !ctx.features.tests) continue;
       const out = outputPath(t.source).replace(/(^|\/)\[slug\](?=\/)/g, `$1${ctx.slug}`);
       if (owner[out]) throw new Error(`templates ${owner[out]} and ${name} both write ${out}`);
       owner[out] = name;

@@ -203,15 +203,17 @@ describe('apikey, rate limit, cache, breaker, metrics on Redis', () => {
     // Reported, not failing the probe: every replica shares the upstream and would leave the pool at once.
     const whileOpen = await fetch(`${s.url}/ready`);
     expect(whileOpen.status).toBe(200);
-    expect(await whileOpen.json()).toMatchObject({ status: 'degraded', checks: { breakers: { ok: false } } });
-    expect(metric(await (await fetch(`${s.url}/metrics`)).text(), 'mcp_breaker_state')).toBeGreaterThan(0);
+    expect(await whileOpen.json()).toMatchObject({ status: 'degraded', checks: { 'breaker:upstream': { ok: false } } });
+    const circuit = (ok: 0 | 1) =>
+      new RegExp(`^mcp_readiness_check\\{check="breaker:upstream",required="false"\\} ${ok}$`, 'm');
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(circuit(0));
 
     upstream.fail(false);
     await new Promise((r) => setTimeout(r, 1_700)); // cool-down: the next call is the half-open probe
     const probe = await call('recovered');
     expect(probe.body.result.isError).toBeFalsy();
     expect((await fetch(`${s.url}/ready`)).status).toBe(200);
-    expect(metric(await (await fetch(`${s.url}/metrics`)).text(), 'mcp_breaker_state')).toBe(0);
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(circuit(1));
     await s.stop();
     servers.pop();
   });

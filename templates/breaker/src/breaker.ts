@@ -7,8 +7,6 @@ import {
   handleWhen,
   retry,
   wrap,
-  type CircuitBreakerPolicy,
-  type IPolicy,
 } from 'cockatiel';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -18,26 +16,15 @@ import { UpstreamUnavailable, type Upstream, type UpstreamResponse } from './ups
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface RunOptions {
-  /**
-   * Safe to send twice (a GET, a PUT of the same value...). Only idempotent calls are retried: a retried
-   * POST could charge a card twice.
-   */
+  /** Safe to send twice (a GET, a PUT of the same value): only such calls are retried. */
   idempotent: boolean;
   /** The caller's signal (the tool call's): cancels the call and any retry still to come. */
   signal?: AbortSignal | undefined;
 }
 
-/** One circuit around one dependency: every call to it goes through `run`. */
-export interface Breaker {
-  readonly name: string;
-  readonly state: BreakerState;
-  /** Seconds until an open circuit lets a trial call through; 0 when it is not open. */
-  retryAfterSeconds(): number;
-  /**
-   * Runs `call` with retries (idempotent calls only) and the circuit breaker. The call sets its own time
-   * limit, as the upstream client does with UPSTREAM_TIMEOUT_MS: a time-out is a failure like any other.
-   */
-  run<T>(call: (signal: AbortSignal) => Promise<T>, options: RunOptions): Promise<T>;
+/** Where a circuit reports itself (the server's readiness checks, src/readiness.ts). */
+export interface CheckRegistry {
+  register(name: string, check: () => void, options: { required: boolean }): void;
 }
 
 const states: Record<CircuitState, BreakerState> = {
@@ -49,101 +36,106 @@ const states: Record<CircuitState, BreakerState> = {
 
 /**
  * A failure the circuit counts and a retry may fix: `UpstreamUnavailable` (no answer, a 5xx) and any
- * unexpected error. A plain `ToolError` (a bad path, a redirect...) does not count: the dependency answered.
+ * unexpected error. A plain `ToolError` (a bad path, a redirect) does not count: the dependency answered.
  */
 const isFailure = (error: unknown) =>
   error instanceof UpstreamUnavailable || !(error instanceof ToolError);
 
-function createBreaker(name: string, config: Config['breaker'], logger: Logger): Breaker {
-  const failures = handleWhen(isFailure);
-  const circuit: CircuitBreakerPolicy = circuitBreaker(failures, {
-    halfOpenAfter: config.cooldownMs,
-    breaker: new ConsecutiveBreaker(config.threshold),
-  });
-  let openedAt = 0;
-  circuit.onBreak(() => {
-    openedAt = Date.now();
-    logger.warn({ breaker: name, cooldownMs: config.cooldownMs }, 'circuit opened');
-  });
-  circuit.onHalfOpen(() => logger.info({ breaker: name }, 'circuit half-open: trying a call'));
-  circuit.onReset(() => logger.info({ breaker: name }, 'circuit closed'));
+/** One circuit around one dependency: every call to it goes through `run`. */
+export class Breaker {
+  readonly #circuit;
+  readonly #retrying;
+  #openedAt = 0;
 
-  // Each attempt counts on its own against the circuit; retries wrap them all. An open circuit is never
-  // retried: failing fast is its point.
-  const retries = retry(
-    handleWhen((error) => isFailure(error) && !(error instanceof BrokenCircuitError)),
-    {
-      maxAttempts: config.retries,
-      // Exponential with decorrelated jitter, so that replicas do not retry in lockstep.
-      backoff: new ExponentialBackoff({ initialDelay: config.retryDelayMs, maxDelay: 5_000 }),
-    },
-  );
-  // At debug, as each attempt is (src/upstream.ts): the calls that finally fail are logged by the caller.
-  retries.onRetry((event) => {
-    const err = 'error' in event ? event.error : undefined;
-    logger.debug(
-      { breaker: name, attempt: event.attempt, delayMs: Math.round(event.delay), err },
-      'retrying',
+  constructor(
+    readonly name: string,
+    private readonly config: Config['breaker'],
+    logger: Logger,
+  ) {
+    this.#circuit = circuitBreaker(handleWhen(isFailure), {
+      halfOpenAfter: config.cooldownMs,
+      breaker: new ConsecutiveBreaker(config.threshold),
+    });
+    this.#circuit.onBreak(() => {
+      this.#openedAt = Date.now();
+      logger.warn({ breaker: name, cooldownMs: config.cooldownMs }, 'circuit opened');
+    });
+    this.#circuit.onHalfOpen(() =>
+      logger.info({ breaker: name }, 'circuit half-open: trying a call'),
     );
-  });
-  const retrying: IPolicy = wrap(retries, circuit);
+    this.#circuit.onReset(() => logger.info({ breaker: name }, 'circuit closed'));
+    // Each attempt counts on its own against the circuit; an open circuit is never retried. The backoff is
+    // exponential with decorrelated jitter, so that replicas do not retry in lockstep.
+    const retries = retry(
+      handleWhen((error) => isFailure(error) && !(error instanceof BrokenCircuitError)),
+      {
+        maxAttempts: config.retries,
+        backoff: new ExponentialBackoff({ initialDelay: config.retryDelayMs, maxDelay: 5_000 }),
+      },
+    );
+    // At debug, as each attempt is (src/upstream.ts): the calls that finally fail are logged by the caller.
+    retries.onRetry((event) => {
+      const err = 'error' in event ? event.error : undefined;
+      logger.debug(
+        { breaker: name, attempt: event.attempt, delayMs: Math.round(event.delay), err },
+        'retrying',
+      );
+    });
+    this.#retrying = wrap(retries, this.#circuit);
+  }
 
-  const breaker: Breaker = {
-    name,
-    get state() {
-      return states[circuit.state];
-    },
-    retryAfterSeconds() {
-      if (breaker.state !== 'open') return 0;
-      return Math.max(1, Math.ceil((openedAt + config.cooldownMs - Date.now()) / 1000));
-    },
-    async run(call, { idempotent, signal }) {
-      try {
-        return await (idempotent ? retrying : circuit).execute(
-          ({ signal: attempt }) => call(attempt),
-          signal,
-        );
-      } catch (error) {
-        if (error instanceof BrokenCircuitError) {
-          throw new ToolError(`${name} unavailable, retry after ${breaker.retryAfterSeconds()} s`);
-        }
-        throw error;
-      }
-    },
-  };
-  return breaker;
+  get state(): BreakerState {
+    return states[this.#circuit.state];
+  }
+
+  /** Seconds until an open circuit lets a trial call through; 0 when it is not open. */
+  retryAfterSeconds(): number {
+    if (this.state !== 'open') return 0;
+    return Math.max(1, Math.ceil((this.#openedAt + this.config.cooldownMs - Date.now()) / 1000));
+  }
+
+  /**
+   * Runs `call` with retries (idempotent calls only) and the circuit breaker. The call sets its own time limit,
+   * as the upstream client does with UPSTREAM_TIMEOUT_MS: a time-out is a failure like any other.
+   */
+  async run<T>(
+    call: (signal: AbortSignal) => Promise<T>,
+    { idempotent, signal }: RunOptions,
+  ): Promise<T> {
+    try {
+      const policy = idempotent ? this.#retrying : this.#circuit;
+      return await policy.execute(({ signal: attempt }) => call(attempt), signal);
+    } catch (error) {
+      if (!(error instanceof BrokenCircuitError)) throw error;
+      throw new ToolError(`${this.name} unavailable, retry after ${this.retryAfterSeconds()} s`);
+    }
+  }
 }
 
-/** Every circuit of the server, by dependency name; `/ready` and the metrics read their states. */
+/** Every circuit of the server, by dependency name, each created on first use. */
 export class Breakers {
   readonly #breakers = new Map<string, Breaker>();
 
   constructor(
     private readonly config: Config['breaker'],
     private readonly logger: Logger,
+    private readonly checks?: CheckRegistry,
   ) {}
 
-  /** The circuit of one dependency, created on first use: `services.breakers.for('payments').run(...)`. */
+  /** The circuit of one dependency: `services.breakers.for('payments').run(...)`. */
   for(name: string): Breaker {
     let breaker = this.#breakers.get(name);
     if (!breaker) {
-      breaker = createBreaker(name, this.config, this.logger);
-      this.#breakers.set(name, breaker);
+      const created = (breaker = new Breaker(name, this.config, this.logger));
+      this.#breakers.set(name, created);
+      // Not required: an open circuit fails fast on every replica alike; taking them all out would not help.
+      const check = () => {
+        if (created.state === 'open')
+          throw new Error(`open (retry after ${created.retryAfterSeconds()} s)`);
+      };
+      this.checks?.register(`breaker:${name}`, check, { required: false });
     }
     return breaker;
-  }
-
-  all(): Iterable<Breaker> {
-    return this.#breakers.values();
-  }
-
-  /** For `/ready`: throws naming every open circuit. */
-  check(): void {
-    const open = [...this.all()].filter((breaker) => breaker.state === 'open');
-    if (open.length === 0) return;
-    const describe = (breaker: Breaker) =>
-      `${breaker.name} is open (retry after ${breaker.retryAfterSeconds()} s)`;
-    throw new Error(open.map(describe).join('; '));
   }
 }
 
@@ -154,8 +146,6 @@ class Overloaded extends UpstreamUnavailable {
   }
 }
 
-const overloaded = (status: number) => status >= 500 || status === 429;
-
 /**
  * The upstream client with its calls going through the `upstream` circuit. GETs are idempotent, so they are
  * retried. A 5xx or 429 counts as a failure; when retries run out the tool still gets the last response.
@@ -164,18 +154,16 @@ export function guardedUpstream(upstream: Upstream, breaker: Breaker): Upstream 
   return {
     baseUrl: upstream.baseUrl,
     async get(request) {
+      const attempt = async (signal: AbortSignal) => {
+        const response = await upstream.get({
+          ...request,
+          signal: request.signal ? AbortSignal.any([request.signal, signal]) : signal,
+        });
+        if (response.status >= 500 || response.status === 429) throw new Overloaded(response);
+        return response;
+      };
       try {
-        return await breaker.run(
-          async (signal) => {
-            const response = await upstream.get({
-              ...request,
-              signal: request.signal ? AbortSignal.any([request.signal, signal]) : signal,
-            });
-            if (overloaded(response.status)) throw new Overloaded(response);
-            return response;
-          },
-          { idempotent: true, signal: request.signal },
-        );
+        return await breaker.run(attempt, { idempotent: true, signal: request.signal });
       } catch (error) {
         if (error instanceof Overloaded) return error.response;
         throw error;
