@@ -66,6 +66,19 @@ export default defineFeature({
       ],
     },
     {
+      title: 'Authorization: what a caller may use (src/access.ts)',
+      vars: [
+        {
+          name: 'AUTHZ_DEFAULT',
+          note: 'What a definition without `scopes` needs: nothing (allow), or it is offered to nobody (deny).',
+          schema: (ctx) => `z.enum(['allow', 'deny']).default('${ctx.authz === 'allow' ? 'allow' : 'deny'}')`,
+          default: (ctx) => (ctx.authz === 'allow' ? 'allow' : 'deny'),
+          description:
+            'What a tool, resource or prompt that declares no `scopes` needs: `allow` (any authenticated caller may use it) or `deny` (no caller sees it until it declares its scopes).',
+        },
+      ],
+    },
+    {
       title: 'Authentication: OAuth 2.1 resource server (HTTP only; stdio takes no credentials)',
       when: (ctx) => ctx.oauth,
       vars: [

@@ -159,16 +159,8 @@ export default {
         ],
       },
       {
-        title: 'Access to tools, resources and prompts (src/access.ts)',
+        title: 'Access of the stdio user (src/access.ts)',
         vars: [
-          {
-            name: 'AUTHZ_DEFAULT',
-            note: 'What a definition without `scopes` needs: nothing (allow), or it is offered to nobody (deny).',
-            schema: (ctx) => `z.enum(['allow', 'deny']).default('${ctx.authz === 'deny' ? 'deny' : 'allow'}')`,
-            default: (ctx) => (ctx.authz === 'deny' ? 'deny' : 'allow'),
-            description:
-              'What a tool, resource or prompt that declares no `scopes` needs: `allow` (any caller may use it) or `deny` (no caller sees it until it declares its scopes).',
-          },
           {
             name: 'STDIO_SCOPES',
             schema: [

@@ -432,7 +432,7 @@ describe('add tool|resource|prompt: one more item in the answers, through the sa
     expect(index).toContain(
       "import { mine } from './mine.js';\nimport { getForecast } from './get-forecast.js';\nimport { second } from './second.js';\n",
     );
-    expect(index).toContain('  upstreamGet,\n  mine,\n  getForecast,\n  second,\n');
+    expect(index).toContain('  upstreamGet,\n  mine,\n  fetchUrl,\n  getForecast,\n  second,\n');
     expect(await readFile(path.join(dir, 'src/tools/get-forecast.ts'), 'utf8')).toMatch(/^ {2}cache: true,$/m);
     expect(await readFile(path.join(dir, 'src/resources/index.ts'), 'utf8')).toContain('  notes,\n');
     const manifest = JSON.parse(await readFile(path.join(dir, '.mcp-prod.json'), 'utf8'));
