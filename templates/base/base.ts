@@ -222,7 +222,8 @@ export default {
   },
   when: {
     // The upstream client's connector on Node (src/upstream.ts); major 7 is the one Node 22 and 24 bundle.
-    node: { dependencies: { undici: '^7.30.3' }, devDependencies: {} },
+    // pino's own destination writes the audit trail (src/audit.ts).
+    node: { dependencies: { 'sonic-boom': '^4.2.1', undici: '^7.30.3' }, devDependencies: {} },
     workers: { dependencies: {}, devDependencies: { wrangler: '^4.164.0' } },
   },
   options: [runtime],
