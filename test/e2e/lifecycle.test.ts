@@ -100,11 +100,11 @@ describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ ok: true, from: OLD_VERSION, to: GENERATOR.version, conflicts: [] });
-    // The notes name what changed: the templates, not features.
+    // The user's note on echo and the scopes the new templates give it, merged.
     expect(result.files).toContainEqual({
       path: 'src/tools/echo.ts',
-      action: 'keep',
-      note: 'edited by you; the new templates do not change it',
+      action: 'merge',
+      note: 'merged with your edits',
     });
 
     // --from <directory>: the same plan and the same files, byte for byte, as --from <tarball>.

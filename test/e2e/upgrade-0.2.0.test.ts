@@ -117,10 +117,11 @@ describe(`upgrade from ${OLD_VERSION} (before the Hono rewrite and --runtime), t
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ ok: true, from: OLD_VERSION, to: GENERATOR.version, conflicts: [] });
+    // The user's description and note on echo, and the scopes the new templates give it, merged.
     expect(result.files).toContainEqual({
       path: 'src/tools/echo.ts',
-      action: 'keep',
-      note: 'edited by you; the new templates do not change it',
+      action: 'merge',
+      note: 'merged with your edits',
     });
     expect(result.files).toContainEqual(expect.objectContaining({ path: 'README.md', action: 'merge' }));
     for (const created of ['src/json-body.ts', 'src/secrets.ts'])
