@@ -140,7 +140,7 @@ describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`
       expect(now[file], file).toBe(content);
     }
     // The edited files have both: the user's lines and the new template's.
-    expect(await read('src/server.ts')).toContain('registerResources(server, request);');
+    expect(await read('src/server.ts')).toContain('registerResources(server, request, visible);');
     expect(JSON.parse(await read('.mcp-prod.json')).generator.version).toBe(GENERATOR.version);
 
     // A second upgrade has nothing to do.
@@ -168,7 +168,7 @@ describe(`upgrade from ${OLD_VERSION}, then add a tool, a resource and a prompt`
           "import { upstreamGet } from './upstream-get.js';\n",
           "import { upstreamGet } from './upstream-get.js';\nimport { weather } from './weather.js';\nimport { forecast } from './forecast.js';\n",
         )
-        .replace('  upstreamGet,\n', '  upstreamGet,\n  weather,\n  forecast,\n'),
+        .replace('  fetchUrl,\n', '  fetchUrl,\n  weather,\n  forecast,\n'),
     );
     expect(await read('src/tools/forecast.ts')).toMatch(/^ {2}cache: true,$/m);
 

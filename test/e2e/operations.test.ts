@@ -91,7 +91,7 @@ describe("a project whose example tools were replaced by one of the user's, then
       /✓ test\/auth\.test\.ts > API key authentication > accepts every key of MCP_API_KEYS/,
       /✓ test\/rate-limit\.test\.ts > rate limit > answers the call over RATE_LIMIT_PER_MINUTE with 429/,
       /✓ test\/metrics\.test\.ts > GET \/metrics > counts tool calls by tool and outcome/,
-      /✓ test\/metrics\.test\.ts > GET \/metrics > counts cache hits and misses/,
+      /✓ test\/metrics\.test\.ts > GET \/metrics > counts the calls a cache served, as the pipeline notes them/,
       /✓ test\/http\.test\.ts > POST \/mcp > answers a tools\/call/,
       /✓ test\/hostile\.test\.ts > hostile input > leaves the server serving/,
       /✓ test\/edge\.test\.ts > logs of the HTTP edge > logs a call the client cancels as cancelled/,

@@ -75,9 +75,11 @@ async function expectEditsKept(step: string): Promise<void> {
 /** The files of a project the working tree makes fresh with `features`, compared with `dir` outside `edited`. */
 async function expectFreshEquals(features: string[], edited: Set<string>, step: string): Promise<void> {
   const fresh = path.join(work, `fresh-${features.length}`);
-  const created = await cli(['fresh-' + features.length, ...ANSWERS, '-n', 'weather', '-f', features.join(',')], {
-    cwd: work,
-  });
+  // `--authz allow`: what a project made before the option records (its tools stay open to every caller).
+  const created = await cli(
+    ['fresh-' + features.length, ...ANSWERS, '--authz', 'allow', '-n', 'weather', '-f', features.join(',')],
+    { cwd: work },
+  );
   expect(created.exitCode, created.stderr).toBe(0);
   const now = await snapshot(dir);
   for (const [file, content] of Object.entries(await snapshot(fresh))) {
