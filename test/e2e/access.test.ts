@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, removeDir, tempDir } from '../helpers.js';
-import { freePort, rpc, runIn, startHttp, type Running } from './harness.js';
+import { freePort, rpc, runIn, startHttp, startJwks, type Running } from './harness.js';
 
 /**
  * Who may call what, against built servers: per-tool scopes with a real JWKS on loopback (OAuth) and with API keys,
@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('OAuth: scopes, tenants, audit', () => {
   const dir = () => path.join(work, 'oauth');
   const upstream = countingUpstream();
-  let jwks: Server;
+  let jwks: Awaited<ReturnType<typeof startJwks>>;
   let issuer: string;
   let privateKey: CryptoKey;
   let server: Running;
@@ -54,15 +54,8 @@ describe('OAuth: scopes, tenants, audit', () => {
   let auditFile: string;
 
   beforeAll(async () => {
-    const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
-    issuer = `http://127.0.0.1:${(jwks.address() as { port: number }).port}`;
+    jwks = await startJwks();
+    ({ issuer, privateKey } = jwks);
     const upstreamUrl = await upstream.start();
 
     const r = await cli(
@@ -94,7 +87,7 @@ describe('OAuth: scopes, tenants, audit', () => {
   afterAll(async () => {
     await server?.stop();
     await upstream.close();
-    await new Promise<void>((r) => jwks.close(() => r()));
+    await jwks.close();
   });
 
   const mint = (claims: { scope?: string; tid?: string; sub?: string; aud?: string; iss?: string; exp?: number }) =>

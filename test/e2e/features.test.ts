@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, removeDir, tempDir } from '../helpers.js';
 import {
@@ -11,6 +11,7 @@ import {
   rpc,
   runIn,
   startHttp,
+  startJwks,
   startRedis,
   textOf,
   type Running,
@@ -251,22 +252,15 @@ describe('apikey, rate limit, cache, breaker, metrics on Redis', () => {
 
 describe('OAuth 2.1 resource server', () => {
   const dir = () => path.join(work, 'oauth');
-  let jwks: Server;
+  let jwks: Awaited<ReturnType<typeof startJwks>>;
   let issuer: string;
   let privateKey: CryptoKey;
   let server: Running;
   let audience: string;
 
   beforeAll(async () => {
-    const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
-    issuer = `http://127.0.0.1:${(jwks.address() as { port: number }).port}`;
+    jwks = await startJwks();
+    ({ issuer, privateKey } = jwks);
 
     const r = await cli(['oauth', '--yes', '--no-git', '-t', 'http', '-f', 'auth,metrics,health', '--auth', 'oauth'], {
       cwd: work,
@@ -291,7 +285,7 @@ describe('OAuth 2.1 resource server', () => {
   });
   afterAll(async () => {
     await server?.stop();
-    await new Promise<void>((r) => jwks.close(() => r()));
+    await jwks.close();
   });
 
   const mint = (claims: { aud?: string; iss?: string; scope?: string; exp?: number } = {}) =>

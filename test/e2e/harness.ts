@@ -2,8 +2,10 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { execa, type ResultPromise } from 'execa';
+import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -373,4 +375,23 @@ export async function packedRelease(commit: string, version: string): Promise<Pa
   } finally {
     await rm(building, { recursive: true, force: true });
   }
+}
+
+/**
+ * An authorization server's key set (JWKS) on a free loopback port, and the key that signs its tokens: what an
+ * OAuth resource server verifies against (`OAUTH_JWKS_URL` = `${issuer}/jwks.json`).
+ */
+export async function startJwks(): Promise<{ issuer: string; privateKey: CryptoKey; close(): Promise<void> }> {
+  const pair = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  const server = createHttpServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    issuer: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    privateKey: pair.privateKey,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
