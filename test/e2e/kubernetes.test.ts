@@ -22,7 +22,7 @@ import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { render, slug } from '../../src/engine/render.js';
 import type { FeatureId } from '../../src/features.js';
 import { cli, missingTool, removeDir, ROOT, snapshot, tempDir } from '../helpers.js';
-import { answers, NAME } from '../space.js';
+import { allFeatures, answers, NAME } from '../space.js';
 
 const run = promisify(execFile);
 const HELM_DIR = path.join(ROOT, '.ci', '.helm');
@@ -114,36 +114,12 @@ interface Case {
 const CASES: Case[] = [
   {
     id: 'everything, API keys, memory',
-    features: [
-      'auth',
-      'cache',
-      'breaker',
-      'ratelimit',
-      'logging',
-      'metrics',
-      'health',
-      'tracing',
-      'docker',
-      'kubernetes',
-      'tests',
-    ],
+    features: allFeatures('http'),
     has: { health: true, metrics: true, redis: false, oauth: false },
   },
   {
     id: 'everything, OAuth, Redis',
-    features: [
-      'auth',
-      'cache',
-      'breaker',
-      'ratelimit',
-      'logging',
-      'metrics',
-      'health',
-      'tracing',
-      'docker',
-      'kubernetes',
-      'tests',
-    ],
+    features: allFeatures('http'),
     over: { auth: 'oauth', store: 'redis' },
     has: { health: true, metrics: true, redis: true, oauth: true },
   },
